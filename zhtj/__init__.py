@@ -1,0 +1,1 @@
+"""zhtj: 智慧团建 as a GraphQL service."""

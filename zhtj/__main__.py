@@ -1,0 +1,3 @@
+from zhtj.cli import app
+
+app()

@@ -1,0 +1,111 @@
+"""create_app(): Starlette with the GraphQL route and /healthz, wired with settings, database,
+clock and password hasher. Nothing opens a database at import time."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from zhtj import settings as settings_module
+from zhtj.domain.identity.services import authenticate
+from zhtj.domain.shared.clock import Clock, SystemClock
+from zhtj.domain.shared.ports import PasswordHasher
+from zhtj.graphql.context import Context, Services
+from zhtj.graphql.schema import schema
+from zhtj.infrastructure.db import create_database
+from zhtj.infrastructure.passwords import Argon2Hasher
+from zhtj.infrastructure.tables import start_mappers
+from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
+from zhtj.settings import Settings
+
+log = logging.getLogger("zhtj")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_CONTEXTS = "zhtj.contexts"
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, services: Services):
+        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
+        self.services = services
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        given = request.headers.get("x-request-id", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        if response is not None:
+            response.headers["X-Request-ID"] = request_id
+        token = _bearer(request.headers.get("authorization", ""))
+        viewer = None
+        if token:
+            s = self.services
+            async with SqlUnitOfWork(s.db.read_sessions) as uow:
+                viewer = await authenticate(uow=uow, clock=s.clock, secret=s.settings.secret_key, token=token)
+        ctx = Context(self.services, request_id, token, viewer)
+        request.scope.setdefault(_CONTEXTS, []).append(ctx)
+        return ctx
+
+
+def _bearer(header: str) -> str | None:
+    scheme, _, value = header.partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+class ClosingContexts:
+    """Closes each request's session once the response is sent, whatever happened."""
+
+    def __init__(self, app: GraphQLView):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            for ctx in scope.get(_CONTEXTS, ()):
+                await ctx.close()
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, hasher: PasswordHasher | None = None
+) -> Starlette:
+    settings = settings or settings_module.load()
+    start_mappers()
+    db = create_database(settings.database_url)
+    services = Services(settings=settings, db=db, clock=clock or SystemClock(), hasher=hasher or Argon2Hasher())
+    graphql_app = ClosingContexts(GraphQLView(services))
+
+    async def healthz(_: Request) -> Response:
+        try:
+            async with db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            log.exception("healthz: the database does not answer")
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": db.dialect})
+
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/", lambda _: RedirectResponse("/graphql")),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

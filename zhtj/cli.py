@@ -1,0 +1,92 @@
+"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, schema."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import typer
+
+from zhtj import settings as settings_module
+from zhtj.infrastructure import migrate
+
+app = typer.Typer(help="智慧团建 (zhtj): the league's GraphQL service.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Brings the database schema up to date, then serves GraphQL at /graphql."""
+    import uvicorn
+
+    from zhtj.app import create_app
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    typer.echo(f"zhtj: GraphiQL at http://{host}:{port}/graphql ({_where(settings.database_url)})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Builds a small demo nation in the database (if it is empty), prints a login, serves."""
+    from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, build_demo
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+    built = asyncio.run(build_demo(settings))
+    typer.echo("zhtj demo: " + ("built a demo nation" if built else "the database already has data; kept it"))
+    typer.echo(f"  login: idNumber {DEMO_ADMIN_ID}  password {DEMO_PASSWORD}  (团中央 admin)")
+    serve(host=host, port=port)
+
+
+@app.command()
+def bootstrap(
+    admin_id_number: str = typer.Option(..., help="身份证号 of the first admin of 团中央."),
+    admin_name: str = typer.Option(..., help="Name of the first admin."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
+                                 help="Password (8-64 characters, letters and digits)."),
+) -> None:
+    """On an empty database: creates 团中央 and its first admin."""
+    from zhtj.infrastructure.demo import run_bootstrap
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+    problems = asyncio.run(run_bootstrap(settings, admin_id_number, admin_name, password))
+    if problems:
+        for p in problems:
+            typer.echo(f"error: {p.message} ({p.code}, {p.rule})", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"created 团中央 and its admin {admin_name}; log in with the ID number and the password")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Upgrades the schema (to the newest revision by default)."""
+    migrate.upgrade(settings_module.load().database_url, revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="A revision, -1, or base (empties it).")) -> None:
+    """Downgrades the schema to REV."""
+    migrate.downgrade(settings_module.load().database_url, revision)
+
+
+@app.command()
+def schema() -> None:
+    """Prints the GraphQL schema (SDL), as checked in at schema.graphql."""
+    from zhtj.graphql.schema import schema as graphql_schema
+
+    typer.echo(graphql_schema.as_str())
+
+
+def _where(url: str) -> str:
+    return url.split("///", 1)[-1] if url.startswith("sqlite") else url.split("@")[-1]

@@ -1,0 +1,44 @@
+"""Account rules (ACC-1): passwords and how repeated wrong passwords slow down, then lock."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from zhtj.domain.shared.errors import Problem
+
+FREE_FAILURES = 3          # wrong passwords allowed before answers slow down
+LOCK_AFTER = 6             # consecutive wrong passwords that lock the account
+LOCK_FOR = timedelta(minutes=15)
+TOKEN_LIFETIME = timedelta(hours=12)
+MIN_PASSWORD_LENGTH = 8
+
+
+def initial_password(id_number: str) -> str:
+    """ACC-1, ORG-8: people entered by an admin start with the last 8 characters of their ID number."""
+    return id_number[-8:]
+
+
+def wait_after_failures(failures: int) -> timedelta:
+    """ACC-1 (decided): free tries, then 2 s, 4 s, 8 s between tries, then a 15-minute lock."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    if failures < LOCK_AFTER:
+        return timedelta(seconds=2 ** (failures - FREE_FAILURES + 1))
+    return LOCK_FOR
+
+
+def blocked_until(failures: int, last_failure_at: datetime) -> datetime | None:
+    wait = wait_after_failures(failures)
+    return last_failure_at + wait if wait else None
+
+
+def password_problems(new: str, id_number: str, field: str = "newPassword") -> list[Problem]:
+    """A password that is neither the initial one nor trivially guessed (ACC-1, decided)."""
+    if len(new) < MIN_PASSWORD_LENGTH or len(new) > 64:
+        return [Problem("PASSWORD_TOO_SHORT", "密码长度应为8至64位", field, "ACC-1")]
+    if not (re.search(r"[A-Za-z]", new) and re.search(r"\d", new)):
+        return [Problem("PASSWORD_TOO_WEAK", "密码须同时包含字母和数字", field, "ACC-1")]
+    if new.upper() == initial_password(id_number).upper() or id_number.upper() in new.upper():
+        return [Problem("PASSWORD_IS_INITIAL", "新密码不能是初始密码或包含身份证号", field, "ACC-1")]
+    return []

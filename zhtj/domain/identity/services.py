@@ -1,0 +1,144 @@
+"""Use cases of the identity context: login, logout, password change, who is asking."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from zhtj.domain.identity import rules
+from zhtj.domain.identity.model import Account, AuthToken, LoginThrottle
+from zhtj.domain.membership import idcard
+from zhtj.domain.membership.model import Member
+from zhtj.domain.organization.model import Organization
+from zhtj.domain.shared.clock import Clock, today
+from zhtj.domain.shared.errors import DomainError, Problem
+from zhtj.domain.shared.ports import PasswordHasher, UnitOfWork
+
+BAD_CREDENTIALS = Problem("INVALID_CREDENTIALS", "身份证号或密码错误", None, "ACC-1")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, for the length of one request."""
+
+    account: Account
+    member: Member
+    admin_of: tuple[Organization, ...]
+
+    @property
+    def must_change_password(self) -> bool:
+        return self.account.must_change_password
+
+    @property
+    def admin_paths(self) -> tuple[str, ...]:
+        return tuple(o.path for o in self.admin_of)
+
+
+def token_hash(secret: str, token: str) -> str:
+    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def throttle_key(secret: str, id_number: str) -> str:
+    return token_hash(secret, "login:" + id_number)
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    account: Account
+
+
+async def login(
+    *, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, secret: str,
+    id_number: str, password: str, lifetime: timedelta = rules.TOKEN_LIFETIME,
+) -> Session:
+    """ACC-1: a bearer token for the right ID number and password; repeated failures slow down, then
+    lock, whether or not the ID number exists, and the answer never tells which."""
+    now = clock.now()
+    parsed = idcard.parse(id_number, today(clock), field="idNumber", rule="ACC-1")
+    if isinstance(parsed, list):
+        raise DomainError(parsed)
+    key = throttle_key(secret, parsed.value)
+    throttle = await uow.throttles.get(key)
+    if throttle and throttle.blocked_until and now < throttle.blocked_until:
+        seconds = int((throttle.blocked_until - now).total_seconds()) + 1
+        raise DomainError.of(
+            "LOGIN_THROTTLED", f"密码错误次数过多，请{_wait_words(seconds)}后再试", None, "ACC-1"
+        )
+    account = await uow.accounts.by_id_number(parsed.value)
+    if account is None:
+        await hasher.spend_like_verify(password)  # the same time as a real check
+        ok = False
+    else:
+        ok = await hasher.verify(account.password_hash, password)
+    if not ok:
+        if throttle is None:
+            throttle = LoginThrottle(key=key)
+            uow.throttles.add(throttle)
+        throttle.failures += 1
+        throttle.last_failure_at = now
+        throttle.blocked_until = rules.blocked_until(throttle.failures, now)
+        await uow.commit()  # the failure counts even though the answer is an error
+        raise DomainError(BAD_CREDENTIALS)
+    assert account is not None and account.id is not None
+    if throttle is not None:
+        throttle.failures = 0
+        throttle.blocked_until = None
+    token = secrets.token_urlsafe(32)
+    uow.tokens.add(AuthToken(token_hash(secret, token), account.id, now, now + lifetime))
+    await uow.commit()
+    return Session(token, account)
+
+
+def _wait_words(seconds: int) -> str:
+    return f"{seconds}秒" if seconds < 120 else f"{(seconds + 59) // 60}分钟"
+
+
+async def logout(*, uow: UnitOfWork, clock: Clock, secret: str, token: str) -> None:
+    found = await uow.tokens.by_hash(token_hash(secret, token))
+    if found is not None and found.revoked_at is None:
+        found.revoked_at = clock.now()
+    await uow.commit()
+
+
+async def authenticate(*, uow: UnitOfWork, clock: Clock, secret: str, token: str) -> Viewer | None:
+    """The viewer behind a bearer token, or None if it is unknown, expired or revoked."""
+    found = await uow.tokens.by_hash(token_hash(secret, token))
+    if found is None or not found.is_live(clock.now()):
+        return None
+    account = await uow.accounts.get(found.account_id)
+    if account is None:
+        return None
+    member = await uow.members.get(account.member_id)
+    if member is None:
+        return None
+    admin_of = tuple(await uow.admins.orgs_of(account.member_id))
+    return Viewer(account, member, admin_of)
+
+
+async def change_password(
+    *, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, secret: str, account_id: int,
+    current_token: str, old_password: str, new_password: str,
+) -> Account:
+    """ACC-1: the old password proves it is the owner; other sessions end, this one stays."""
+    account = await uow.accounts.get(account_id)
+    if account is None:
+        raise DomainError(BAD_CREDENTIALS)
+    problems: list[Problem] = []
+    if not await hasher.verify(account.password_hash, old_password):
+        problems.append(Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1"))
+    problems += rules.password_problems(new_password, account.id_number)
+    if not problems and new_password == old_password:
+        problems.append(Problem("PASSWORD_UNCHANGED", "新密码不能与原密码相同", "newPassword", "ACC-1"))
+    if problems:
+        raise DomainError(problems)
+    now = clock.now()
+    account.password_hash = await hasher.hash(new_password)
+    account.must_change_password = False
+    account.password_changed_at = now
+    await uow.tokens.revoke_all(account_id, now, keep=token_hash(secret, current_token))
+    await uow.commit()
+    return account

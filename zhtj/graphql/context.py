@@ -1,0 +1,87 @@
+"""Per-request state: who asks, one read session guarded by a lock, fresh DataLoaders.
+
+GraphQL resolves sibling fields concurrently; an AsyncSession must never be used by two
+coroutines at once, so every read goes through `read()`, which holds the request's lock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from zhtj.domain.identity.services import Viewer
+from zhtj.domain.shared.clock import Clock
+from zhtj.domain.shared.errors import PasswordChangeRequired, Unauthenticated
+from zhtj.domain.shared.ports import PasswordHasher
+from zhtj.infrastructure.db import Database
+from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
+from zhtj.settings import Settings
+
+if TYPE_CHECKING:
+    from zhtj.graphql.loaders import Loaders
+
+
+@dataclass
+class Services:
+    """What the app is wired with, once, by create_app()."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    hasher: PasswordHasher
+
+
+class Context:
+    def __init__(self, services: Services, request_id: str, token: str | None, viewer: Viewer | None):
+        self.services = services
+        self.request_id = request_id
+        self.token = token
+        self.viewer = viewer
+        self._lock = asyncio.Lock()
+        self._session: AsyncSession | None = None
+        self.loaders = self._new_loaders()
+
+    def _new_loaders(self) -> Loaders:
+        from zhtj.graphql.loaders import Loaders
+
+        return Loaders(self)
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    def require_viewer(self, *, allow_initial_password: bool = False) -> Viewer:
+        if self.viewer is None:
+            raise Unauthenticated()
+        if self.viewer.must_change_password and not allow_initial_password:
+            raise PasswordChangeRequired()
+        return self.viewer
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._lock:
+            if self._session is None:
+                self._session = self.services.db.read_sessions()
+            yield self._session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqlUnitOfWork]:
+        """One transaction for one mutation; reads after it see what it wrote."""
+        async with self._lock:
+            await self._close_session()
+            self.loaders = self._new_loaders()
+            async with SqlUnitOfWork(self.services.db.write_sessions) as uow:
+                yield uow
+
+    async def _close_session(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._close_session()

@@ -1,0 +1,59 @@
+"""Schema-wide behaviour: who may call which root field, and how errors leave the service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from strawberry.extensions import SchemaExtension
+
+from zhtj.graphql.errors import api_error
+
+log = logging.getLogger("zhtj.graphql")
+
+# API.md: without a token only these work; with an initial password only these and `me`.
+PUBLIC_FIELDS = frozenset({"login", "resetPassword", "registerAdmin", "selfReport"})
+INITIAL_PASSWORD_FIELDS = frozenset({"me", "changePassword", "logout"})
+ROOT_TYPES = frozenset({"Query", "Mutation"})
+
+
+class AccessGate(SchemaExtension):
+    """Deny by default: a root field needs a viewer who has changed the initial password, unless it
+    is public (login …) or one of the few a fresh account needs."""
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        if info.parent_type.name in ROOT_TYPES:
+            name = info.field_name
+            if not (name.startswith("__") or name in PUBLIC_FIELDS):
+                info.context.require_viewer(allow_initial_password=name in INITIAL_PASSWORD_FIELDS)
+        return _next(root, info, *args, **kwargs)
+
+
+class RequestErrors(SchemaExtension):
+    """Unexpected errors are masked ("服务器内部错误") and logged with the request id, which every
+    error and the response's `extensions.requestId` carry."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if not result or not getattr(result, "errors", None):
+            return
+        request_id = self._request_id()
+        shown = []
+        for error in result.errors:
+            public, unexpected = api_error(error, request_id)
+            if unexpected:
+                log.error("request %s: %s", request_id, error.message,
+                          exc_info=(type(error.original_error), error.original_error,
+                                    error.original_error.__traceback__) if error.original_error else None)
+            shown.append(public)
+        result.errors = shown
+
+    def get_results(self) -> dict[str, Any]:
+        return {"requestId": self._request_id()}
+
+    def _request_id(self) -> str:
+        return getattr(self.execution_context.context, "request_id", "-")
+
+

@@ -1,0 +1,99 @@
+"""login, logout, changePassword (ACC-1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from zhtj.domain.identity import services
+from zhtj.graphql.context import Context
+from zhtj.graphql.errors import UserError
+from zhtj.graphql.identity.types import ViewerType
+from zhtj.graphql.mutation import perform
+from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
+
+
+@strawberry.input
+class LoginInput:
+    id_number: str = strawberry.field(description="身份证号: the username (ACC-1).")
+    password: str
+
+
+@strawberry.type
+class LoginPayload:
+    token: str | None = strawberry.field(description="Send as `Authorization: Bearer <token>`.")
+    viewer: ViewerType | None
+    must_change_password: bool
+    errors: list[UserError]
+
+
+@strawberry.input
+class ChangePasswordInput:
+    old_password: str
+    new_password: str = strawberry.field(description="8 to 64 characters, letters and digits.")
+
+
+@strawberry.type
+class ChangePasswordPayload:
+    viewer: ViewerType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool
+    errors: list[UserError]
+
+
+@strawberry.type
+class IdentityMutation:
+    @strawberry.mutation(description="登录: a bearer token that expires (ACC-1).")
+    async def login(self, info: Info[Context, Any], input: LoginInput) -> LoginPayload:
+        ctx = info.context
+        s = ctx.services
+        secret = s.settings.secret_key
+
+        async def login_and_look_up(uow: SqlUnitOfWork) -> tuple[str, services.Viewer | None]:
+            session = await services.login(
+                uow=uow, clock=s.clock, hasher=s.hasher, secret=secret,
+                id_number=input.id_number, password=input.password,
+                lifetime=timedelta(hours=s.settings.token_hours),
+            )
+            return session.token, await services.authenticate(
+                uow=uow, clock=s.clock, secret=secret, token=session.token)
+
+        done, errors = await perform(info, login_and_look_up)
+        if done is None or done[1] is None:
+            return LoginPayload(token=None, viewer=None, must_change_password=False, errors=errors)
+        token, viewer = done
+        ctx.token, ctx.viewer = token, viewer
+        return LoginPayload(token=token, viewer=ViewerType.from_domain(viewer),
+                            must_change_password=viewer.must_change_password, errors=[])
+
+    @strawberry.mutation(description="退出登录: the token stops working at once.")
+    async def logout(self, info: Info[Context, Any]) -> LogoutPayload:
+        ctx = info.context
+        ctx.require_viewer(allow_initial_password=True)
+        assert ctx.token is not None
+        _, errors = await perform(info, lambda uow: services.logout(
+            uow=uow, clock=ctx.clock, secret=ctx.services.settings.secret_key, token=ctx.token or ""))
+        return LogoutPayload(ok=not errors, errors=errors)
+
+    @strawberry.mutation(description="修改密码; other sessions of the account end (ACC-1).")
+    async def change_password(self, info: Info[Context, Any], input: ChangePasswordInput) -> ChangePasswordPayload:
+        ctx = info.context
+        viewer = ctx.require_viewer(allow_initial_password=True)
+        s = ctx.services
+        assert viewer.account.id is not None
+        account, errors = await perform(info, lambda uow: services.change_password(
+            uow=uow, clock=s.clock, hasher=s.hasher, secret=s.settings.secret_key,
+            account_id=viewer.account.id or 0, current_token=ctx.token or "",
+            old_password=input.old_password, new_password=input.new_password,
+        ))
+        if account is None:
+            return ChangePasswordPayload(viewer=None, errors=errors)
+        ctx.viewer = viewer = services.Viewer(account, viewer.member, viewer.admin_of)
+        return ChangePasswordPayload(viewer=ViewerType.from_domain(viewer), errors=[])

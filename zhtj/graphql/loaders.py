@@ -1,0 +1,36 @@
+"""Per-request DataLoaders, named for what they batch. Built fresh for every request (and after
+every mutation, so nothing read before a write is served after it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from strawberry.dataloader import DataLoader
+
+from zhtj.graphql.membership import loaders as member_loaders
+from zhtj.graphql.organization import loaders as org_loaders
+
+if TYPE_CHECKING:
+    from zhtj.domain.membership.model import Member
+    from zhtj.domain.organization.model import Organization
+    from zhtj.graphql.context import Context
+
+
+class Loaders:
+    def __init__(self, ctx: Context):
+        def bind(fn):  # type: ignore[no-untyped-def]
+            async def load(keys):  # type: ignore[no-untyped-def]
+                async with ctx.read() as session:
+                    return await fn(session, keys)
+
+            return load
+
+        self.org_by_id: DataLoader[int, Organization | None] = DataLoader(bind(org_loaders.org_by_id))
+        self.children_page_by_parent: DataLoader[org_loaders.PageKey, list[Organization]] = DataLoader(
+            bind(org_loaders.children_page_by_parent)
+        )
+        self.children_count_by_parent: DataLoader[int, int] = DataLoader(
+            bind(org_loaders.children_count_by_parent)
+        )
+        self.admins_by_org_id: DataLoader[int, list[Member]] = DataLoader(bind(org_loaders.admins_by_org_id))
+        self.member_by_id: DataLoader[int, Member | None] = DataLoader(bind(member_loaders.member_by_id))

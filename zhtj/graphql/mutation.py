@@ -1,0 +1,25 @@
+"""Runs one use case as one transaction; broken rules come back as UserErrors, nothing half-written."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from strawberry.types import Info
+
+from zhtj.domain.shared.errors import DomainError
+from zhtj.graphql.context import Context
+from zhtj.graphql.errors import UserError, user_errors
+from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
+
+T = TypeVar("T")
+
+
+async def perform(
+    info: Info[Context, Any], use_case: Callable[[SqlUnitOfWork], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
+    try:
+        async with info.context.write() as uow:
+            return await use_case(uow), []
+    except DomainError as error:
+        return None, user_errors(error)

@@ -1,0 +1,101 @@
+"""GraphQL types of the organization context, separate from the stored objects (`from_domain`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from zhtj.domain.identity.scope import can_see_org
+from zhtj.domain.organization.model import Organization
+from zhtj.graphql.context import Context
+from zhtj.graphql.organization.loaders import PageKey
+from zhtj.graphql.relay import Connection, decode_cursor, encode_cursor, page_size
+
+if TYPE_CHECKING:
+    from zhtj.graphql.membership.types import MemberType
+
+MemberRef = Annotated["MemberType", strawberry.lazy("zhtj.graphql.membership.types")]
+
+
+async def visible_org(info: Info[Context, Any], org_id: int | None) -> Organization | None:
+    """The org if it exists and lies in the viewer's scope (ACC-4); otherwise None, never a leak."""
+    if org_id is None:
+        return None
+    ctx = info.context
+    org = await ctx.loaders.org_by_id.load(org_id)
+    viewer = ctx.require_viewer(allow_initial_password=True)
+    return org if org is not None and can_see_org(viewer, org) else None
+
+
+@strawberry.type(name="Organization", description="团组织: one node of the league's tree.")
+class OrganizationType(relay.Node):
+    id: relay.NodeID[int]
+    short_name: str
+    full_name: str
+    category: str
+    industry: str | None
+    contact_phone: str | None
+    school_code: str | None
+    graduation_date: date | None
+    depth: int = strawberry.field(description="0 for 团中央, 1 for the provincial level, and so on.")
+    _org: strawberry.Private[Organization]
+
+    @classmethod
+    def from_domain(cls, org: Organization) -> OrganizationType:
+        assert org.id is not None
+        return cls(
+            id=org.id, short_name=org.short_name, full_name=org.full_name, category=org.category,
+            industry=org.industry, contact_phone=org.contact_phone, school_code=org.school_code,
+            graduation_date=org.graduation_date, depth=org.depth, _org=org,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[OrganizationType | None]:
+        result = []
+        for node_id in node_ids:
+            org = await visible_org(info, int(node_id)) if node_id.isdigit() else None
+            result.append(cls.from_domain(org) if org else None)
+        return result
+
+    @strawberry.field
+    async def parent(self, info: Info[Context, Any]) -> OrganizationType | None:
+        org = await visible_org(info, self._org.parent_id)
+        return OrganizationType.from_domain(org) if org else None
+
+    @strawberry.field(description="From the highest org the viewer may see down to the parent.")
+    async def ancestors(self, info: Info[Context, Any]) -> list[OrganizationType]:
+        found = [await visible_org(info, i) for i in self._org.ancestor_ids()]
+        return [OrganizationType.from_domain(o) for o in found if o is not None]
+
+    @strawberry.field(description="Direct children in sibling order (上移/下移).")
+    async def children(
+        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
+    ) -> Connection[OrganizationType]:
+        size = page_size(first)
+        key = decode_cursor(after, 2)
+        loaders = info.context.loaders
+        assert self._org.id is not None
+        rows = await loaders.children_page_by_parent.load(
+            PageKey(self._org.id, size, (int(key[0]), int(key[1])) if key else None)
+        )
+        parent_id = self._org.id
+        return Connection.build(
+            rows, size,
+            cursor_of=lambda o: encode_cursor(o.sort_order, o.id),
+            node_of=OrganizationType.from_domain,
+            count=lambda: loaders.children_count_by_parent.load(parent_id),
+            has_previous=key is not None,
+        )
+
+    @strawberry.field(description="管理员: at most 2 for a leading body, 3 for other orgs (ACC-3).")
+    async def admins(self, info: Info[Context, Any]) -> list[MemberRef]:
+        from zhtj.graphql.membership.types import MemberType
+
+        assert self._org.id is not None
+        return [MemberType.from_domain(m) for m in await info.context.loaders.admins_by_org_id.load(self._org.id)]

@@ -1,0 +1,60 @@
+"""The schema: one Query and one Mutation merged from every context's parts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
+
+from zhtj.graphql.context import Context
+from zhtj.graphql.extensions import AccessGate, RequestErrors
+from zhtj.graphql.identity.mutations import IdentityMutation
+from zhtj.graphql.identity.queries import IdentityQuery
+from zhtj.graphql.membership.types import MemberType
+from zhtj.graphql.organization.queries import OrganizationQuery
+from zhtj.graphql.organization.types import OrganizationType
+
+NODE_TYPES: dict[str, type[Any]] = {"Organization": OrganizationType, "Member": MemberType}
+
+
+@strawberry.type
+class Query(IdentityQuery, OrganizationQuery):
+    @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
+    async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
+        try:
+            gid = relay.GlobalID.from_id(id)
+        except Exception:
+            return None
+        node_type = NODE_TYPES.get(gid.type_name)
+        if node_type is None:
+            return None
+        found = await node_type.resolve_nodes(info=info, node_ids=[gid.node_id])
+        return found[0]
+
+
+@strawberry.type
+class Mutation(IdentityMutation):
+    pass
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Logged by RequestErrors, with the request id; nothing to add here."""
+
+
+def build_schema() -> Schema:
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[OrganizationType, MemberType],
+        config=StrawberryConfig(auto_camel_case=True),
+        extensions=[AccessGate, RequestErrors, ParserCache(maxsize=256), ValidationCache(maxsize=256)],
+    )
+
+
+schema = build_schema()

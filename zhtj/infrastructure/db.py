@@ -1,0 +1,67 @@
+"""Engines and sessions for both databases.
+
+SQLite (embedded default): foreign keys on, WAL, a busy timeout and synchronous=FULL on every
+connection; a write transaction begins with BEGIN IMMEDIATE, so concurrent writers queue for the
+lock at BEGIN instead of failing with "database is locked" half-way. Reads begin deferred."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+WRITE_OPTION = "zhtj_write"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling is switched off; the "begin" hook below emits BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA journal_mode=WAL",
+        f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+        "PRAGMA synchronous=FULL",
+    ):
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    read_sessions: async_sessionmaker[AsyncSession]
+    write_sessions: async_sessionmaker[AsyncSession]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Database:
+    if url.startswith("sqlite"):
+        engine_kw.setdefault("connect_args", {"timeout": BUSY_TIMEOUT_MS / 1000})
+    else:
+        engine_kw.setdefault("pool_size", 10)
+        engine_kw.setdefault("pool_pre_ping", True)
+    engine = create_async_engine(url, echo=echo, **engine_kw)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    return Database(
+        engine=engine,
+        read_sessions=async_sessionmaker(engine, expire_on_commit=False, autoflush=False),
+        write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False),
+    )

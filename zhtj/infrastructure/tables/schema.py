@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import registry
+
+from zhtj.domain.identity.model import Account, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
+from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.organization.model import Organization
+from zhtj.infrastructure.tables.types import BigId, UtcDateTime, path_type
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+organizations = Table(
+    "organizations", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("parent_id", BigId, ForeignKey("organizations.id", ondelete="RESTRICT")),
+    Column("path", path_type(400), nullable=False),
+    Column("depth", Integer, nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("short_name", String(100), nullable=False),
+    Column("full_name", String(200), nullable=False),
+    Column("industry", String(30)),
+    Column("contact_phone", String(30)),
+    Column("school_code", String(30)),
+    Column("graduation_date", Date),
+    Column("sort_order", Integer, nullable=False),
+    Column("category_changed", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("parent_id", "full_name"),
+    Index(None, "path", unique=True),
+    Index(None, "parent_id", "sort_order"),
+    Index(None, "full_name"),
+)
+
+members = Table(
+    "members", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("name", String(50), nullable=False),
+    Column("id_number", String(18), nullable=False),
+    Column("gender", String(2), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("branch_id", BigId, ForeignKey("organizations.id", ondelete="RESTRICT")),
+    Column("political_status", String(20), nullable=False),
+    Column("join_date", String(7)),
+    Column("mobile", String(20)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "id_number", unique=True),
+    Index(None, "branch_id"),
+    Index(None, "name"),
+)
+
+cadre_positions = Table(
+    "cadre_positions", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False),
+    Column("position", String(20), nullable=False),
+    Column("since", String(7)),
+    UniqueConstraint("member_id", "org_id"),
+    Index(None, "org_id"),
+)
+
+accounts = Table(
+    "accounts", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("id_number", String(18), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("must_change_password", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("password_changed_at", UtcDateTime),
+    UniqueConstraint("member_id"),
+    UniqueConstraint("id_number"),
+)
+
+auth_tokens = Table(
+    "auth_tokens", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("account_id", BigId, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    UniqueConstraint("token_hash"),
+    Index(None, "account_id"),
+)
+
+login_throttles = Table(
+    "login_throttles", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", UtcDateTime),
+    Column("blocked_until", UtcDateTime),
+)
+
+org_admins = Table(
+    "org_admins", metadata,
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("granted_at", UtcDateTime, nullable=False),
+    Column("granted_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Index(None, "member_id"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_member_id", BigId),
+    Column("action", String(50), nullable=False),
+    Column("subject", String(100), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index(None, "at"),
+    Index(None, "actor_member_id"),
+)
+
+mapper_registry = registry()
+_started = False
+
+
+def start_mappers() -> None:
+    """Maps the domain's classes onto the tables, once per process."""
+    global _started
+    if _started:
+        return
+    _started = True
+    for cls, table in (
+        (Organization, organizations), (Member, members), (CadrePosition, cadre_positions),
+        (Account, accounts), (AuthToken, auth_tokens), (LoginThrottle, login_throttles),
+        (OrgAdmin, org_admins), (AuditEntry, audit_log),
+    ):
+        mapper_registry.map_imperatively(cls, table)

@@ -1,0 +1,52 @@
+"""Settings come from the environment; none is needed for the embedded default."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_FILE = "zhtj.sqlite3"
+SECRET_FILE = "zhtj.secret"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    files_dir: Path
+    secret_key: str
+    token_hours: float = 12.0
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path.resolve()}"
+
+
+def _secret(workdir: Path) -> str:
+    """ZHTJ_SECRET_KEY, or a random key kept in zhtj.secret beside the embedded database."""
+    if key := os.environ.get("ZHTJ_SECRET_KEY"):
+        return key
+    file = workdir / SECRET_FILE
+    if file.exists():
+        return file.read_text().strip()
+    key = secrets.token_urlsafe(32)
+    tmp = file.with_suffix(".tmp")
+    tmp.write_text(key)
+    tmp.chmod(0o600)
+    tmp.replace(file)
+    return key
+
+
+def load(workdir: Path | None = None) -> Settings:
+    workdir = workdir or Path.cwd()
+    return Settings(
+        database_url=os.environ.get("ZHTJ_DATABASE_URL") or sqlite_url(workdir / DEFAULT_DATABASE_FILE),
+        files_dir=Path(os.environ.get("ZHTJ_FILES_DIR") or workdir / "zhtj-files"),
+        secret_key=_secret(workdir),
+        token_hours=float(os.environ.get("ZHTJ_TOKEN_HOURS", "12")),
+    )

@@ -53,7 +53,7 @@ def build_schema() -> Schema:
         mutation=Mutation,
         types=[OrganizationType, MemberType],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[AccessGate, RequestErrors, ParserCache(maxsize=256), ValidationCache(maxsize=256)],
+        extensions=[AccessGate, RequestErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
     )
 
 

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.identity.model import Account, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.organization.model import Organization
-from zhtj.infrastructure.tables.schema import auth_tokens, organizations
+from zhtj.infrastructure.tables.schema import auth_tokens, login_throttles, organizations
 
 
 class _Repository:
@@ -48,6 +50,15 @@ class SqlTokens(_Repository):
 class SqlThrottles(_Repository):
     async def get(self, key: str) -> LoginThrottle | None:
         return await self.session.get(LoginThrottle, key)
+
+    async def lock(self, key: str) -> LoginThrottle:
+        insert = postgresql_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(login_throttles).values(key=key, failures=0).on_conflict_do_nothing(index_elements=["key"])
+        )
+        found = await self.session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+        assert found is not None
+        return found
 
 
 class SqlOrganizations(_Repository):

@@ -37,8 +37,8 @@ def password_problems(new: str, id_number: str, field: str = "newPassword") -> l
     """A password that is neither the initial one nor trivially guessed (ACC-1, decided)."""
     if len(new) < MIN_PASSWORD_LENGTH or len(new) > 64:
         return [Problem("PASSWORD_TOO_SHORT", "密码长度应为8至64位", field, "ACC-1")]
-    if not (re.search(r"[A-Za-z]", new) and re.search(r"\d", new)):
-        return [Problem("PASSWORD_TOO_WEAK", "密码须同时包含字母和数字", field, "ACC-1")]
     if new.upper() == initial_password(id_number).upper() or id_number.upper() in new.upper():
         return [Problem("PASSWORD_IS_INITIAL", "新密码不能是初始密码或包含身份证号", field, "ACC-1")]
+    if not (re.search(r"[A-Za-z]", new) and re.search(r"\d", new)):
+        return [Problem("PASSWORD_TOO_WEAK", "密码须同时包含字母和数字", field, "ACC-1")]
     return []

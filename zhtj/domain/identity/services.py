@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from zhtj.domain.identity import rules
 from zhtj.domain.identity.model import Account, AuthToken, LoginThrottle
@@ -62,35 +63,38 @@ async def login(
     if isinstance(parsed, list):
         raise DomainError(parsed)
     key = throttle_key(secret, parsed.value)
-    throttle = await uow.throttles.get(key)
-    if throttle and throttle.blocked_until and now < throttle.blocked_until:
-        seconds = int((throttle.blocked_until - now).total_seconds()) + 1
-        raise DomainError.of(
-            "LOGIN_THROTTLED", f"密码错误次数过多，请{_wait_words(seconds)}后再试", None, "ACC-1"
-        )
+    _refuse_if_blocked(await uow.throttles.get(key), now)
     account = await uow.accounts.by_id_number(parsed.value)
+    await uow.commit()  # nothing is locked while the slow hash is checked
     if account is None:
         await hasher.spend_like_verify(password)  # the same time as a real check
         ok = False
     else:
         ok = await hasher.verify(account.password_hash, password)
+    throttle = await uow.throttles.lock(key)
+    # Attempts that raced a failure which started a wait count for nothing, right or wrong.
+    _refuse_if_blocked(throttle, now)
     if not ok:
-        if throttle is None:
-            throttle = LoginThrottle(key=key)
-            uow.throttles.add(throttle)
         throttle.failures += 1
         throttle.last_failure_at = now
         throttle.blocked_until = rules.blocked_until(throttle.failures, now)
         await uow.commit()  # the failure counts even though the answer is an error
         raise DomainError(BAD_CREDENTIALS)
     assert account is not None and account.id is not None
-    if throttle is not None:
-        throttle.failures = 0
-        throttle.blocked_until = None
+    throttle.failures = 0
+    throttle.blocked_until = None
     token = secrets.token_urlsafe(32)
     uow.tokens.add(AuthToken(token_hash(secret, token), account.id, now, now + lifetime))
     await uow.commit()
     return Session(token, account)
+
+
+def _refuse_if_blocked(throttle: LoginThrottle | None, now: datetime) -> None:
+    if throttle and throttle.blocked_until and now < throttle.blocked_until:
+        seconds = math.ceil((throttle.blocked_until - now).total_seconds())
+        raise DomainError.of(
+            "LOGIN_THROTTLED", f"密码错误次数过多，请{_wait_words(seconds)}后再试", None, "ACC-1"
+        )
 
 
 def _wait_words(seconds: int) -> str:

@@ -60,3 +60,9 @@ class Organization:
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent, read off the path."""
         return [int(s, 36) for s in self.path.strip("/").split("/")[:-1]] if self.path else []
+
+    def province_id(self) -> int | None:
+        """ORG-10: the id of the provincial-level org (depth 1) this org lies in, itself at depth 1;
+        None for the root."""
+        segments = self.path.strip("/").split("/") if self.path else []
+        return int(segments[1], 36) if len(segments) >= 2 else None

@@ -33,6 +33,8 @@ class TokenRepository(Protocol):
 class ThrottleRepository(Protocol):
     def add(self, throttle: LoginThrottle) -> None: ...
     async def get(self, key: str) -> LoginThrottle | None: ...
+    async def lock(self, key: str) -> LoginThrottle:
+        """The row for key, created if missing, freshly read and locked until commit."""
 
 
 class OrganizationRepository(Protocol):

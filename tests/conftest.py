@@ -183,6 +183,6 @@ LOGIN = """mutation($input: LoginInput!) { login(input: $input) {
 async def root(uow: SqlUnitOfWork, clock: FixedClock, hasher: Argon2Hasher) -> Any:
     """团中央 and its first admin, as `zhtj bootstrap` makes them."""
     async with uow:
-        org, admin = await bootstrap(uow=uow, clock=clock, hasher=hasher, admin_id_number=ROOT_ADMIN_ID,
+        org, _admin = await bootstrap(uow=uow, clock=clock, hasher=hasher, admin_id_number=ROOT_ADMIN_ID,
                                      admin_name="团中央管理员", password=ROOT_ADMIN_PASSWORD)
     return org

@@ -120,7 +120,8 @@ async def test_initial_password_must_be_changed_first_ACC1(client, root, uow, ha
     assert errors[0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
     assert (await client.query(ME))["me"]["mustChangePassword"] is True
     weak = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": initial}})
-    assert weak["changePassword"]["errors"] == [{"code": "PASSWORD_IS_INITIAL", "field": "newPassword", "rule": "ACC-1"}]
+    assert weak["changePassword"]["errors"] == [
+        {"code": "PASSWORD_IS_INITIAL", "field": "newPassword", "rule": "ACC-1"}]
     both_bad = await client.query(CHANGE, {"input": {"oldPassword": "nope", "newPassword": "short"}})
     assert [e["code"] for e in both_bad["changePassword"]["errors"]] == ["WRONG_PASSWORD", "PASSWORD_TOO_SHORT"]
     done = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": "Qingnian2026"}})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta

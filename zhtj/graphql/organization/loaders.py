@@ -57,7 +57,7 @@ async def children_count_by_parent(session: AsyncSession, parent_ids: Sequence[i
     rows = await session.execute(
         select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(parent_ids)).group_by(orgs.c.parent_id)
     )
-    counts = dict(rows.tuples().all())
+    counts = {parent_id: n for parent_id, n in rows}
     return [counts.get(i, 0) for i in parent_ids]
 
 
@@ -69,6 +69,6 @@ async def admins_by_org_id(session: AsyncSession, org_ids: Sequence[int]) -> lis
         .order_by(OrgAdmin.granted_at)  # type: ignore[arg-type]
     )
     grouped: dict[int, list[Member]] = defaultdict(list)
-    for org_id, member in rows.tuples():
+    for org_id, member in rows:
         grouped[org_id].append(member)
     return [grouped.get(i, []) for i in org_ids]

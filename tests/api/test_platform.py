@@ -116,3 +116,16 @@ async def test_page_size_and_cursors_are_checked(client, root):
     query = 'query($id: ID!) { organization(id: $id) { children(after: "garbage") { totalCount } } }'
     errors = await client.errors(query, {"id": gid("Organization", root.id)})
     assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT" and "游标" in errors[0]["message"]
+
+
+async def test_sibling_fields_share_one_session_safely(client, root, uow):
+    """GraphQL resolves siblings concurrently; thirty aliased lookups must not trip over the
+    request's single database session."""
+    orgs = [await add_org(uow, root, f"并发组织{i}") for i in range(30)]
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    fields = " ".join(
+        f'o{i}: organization(id: "{gid("Organization", o.id)}") {{ shortName children {{ totalCount }} '
+        f'parent {{ shortName }} admins {{ name }} }}' for i, o in enumerate(orgs))
+    data = await client.query("{ " + fields + " }")
+    assert [data[f"o{i}"]["shortName"] for i in range(30)] == [f"并发组织{i}" for i in range(30)]
+    assert all(data[f"o{i}"]["parent"] == {"shortName": "团中央"} for i in range(30))

@@ -71,9 +71,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("parent_id", "full_name", name=op.f("uq_organizations_parent_id_full_name")),
     )
     op.create_index("ix_organizations_full_name", "organizations", ["full_name"], unique=False)
-    op.create_index(
-        "ix_organizations_parent_id_sort_order", "organizations", ["parent_id", "sort_order"], unique=False
-    )
+    op.create_index("ix_organizations_parent_id_sort_order", "organizations", ["parent_id", "sort_order"], unique=False)
     op.create_index("ix_organizations_path", "organizations", ["path"], unique=True)
 
     op.create_table(

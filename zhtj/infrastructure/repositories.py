@@ -5,15 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, delete, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhtj.domain.identity.model import Account, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
+from zhtj.domain.identity.model import Account, AdminCode, AuthToken, LoginThrottle, OrgAdmin
 from zhtj.domain.membership.model import CadrePosition, Member
-from zhtj.domain.organization.model import Organization
-from zhtj.infrastructure.tables.schema import auth_tokens, login_throttles, organizations
+from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
+from zhtj.domain.shared import values
+from zhtj.infrastructure.tables.schema import (
+    admin_codes,
+    auth_tokens,
+    cadre_positions,
+    login_throttles,
+    members,
+    org_admins,
+    org_migrations,
+    organizations,
+)
+
+orgs = organizations.c
 
 
 class _Repository:
@@ -52,7 +64,8 @@ class SqlThrottles(_Repository):
         return await self.session.get(LoginThrottle, key)
 
     async def lock(self, key: str) -> LoginThrottle:
-        insert = postgresql_insert if self.session.bind.dialect.name == "postgresql" else sqlite_insert
+        bind = self.session.bind
+        insert = postgresql_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
         await self.session.execute(
             insert(login_throttles).values(key=key, failures=0).on_conflict_do_nothing(index_elements=["key"])
         )
@@ -65,11 +78,76 @@ class SqlOrganizations(_Repository):
     async def get(self, org_id: int) -> Organization | None:
         return await self.session.get(Organization, org_id)
 
+    async def get_many(self, org_ids: Sequence[int]) -> list[Organization]:
+        found = {o.id: o for o in await self.session.scalars(select(Organization).where(orgs.id.in_(org_ids)))}
+        return [found[i] for i in org_ids if i in found]
+
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(organizations)) or 0
 
     async def root(self) -> Organization | None:
-        return await self.session.scalar(select(Organization).filter_by(parent_id=None))
+        return await self.session.scalar(select(Organization).where(orgs.parent_id.is_(None)))
+
+    async def children(self, parent_id: int) -> list[Organization]:
+        stmt = select(Organization).where(orgs.parent_id == parent_id).order_by(orgs.sort_order, orgs.id)
+        return list(await self.session.scalars(stmt))
+
+    async def has_children(self, org_id: int) -> bool:
+        return bool(await self.session.scalar(select(exists().where(orgs.parent_id == org_id))))
+
+    async def full_name_taken(self, parent_id: int, full_name: str, except_id: int | None = None) -> bool:
+        cond = [orgs.parent_id == parent_id, orgs.full_name == full_name]
+        if except_id is not None:
+            cond.append(orgs.id != except_id)
+        return bool(await self.session.scalar(select(exists().where(*cond))))
+
+    async def next_sort_order(self, parent_id: int) -> int:
+        top = await self.session.scalar(select(func.max(orgs.sort_order)).where(orgs.parent_id == parent_id))
+        return 0 if top is None else top + 1
+
+    async def neighbour(self, org: Organization, upward: bool) -> Organization | None:
+        key = (org.sort_order, org.id)
+        stmt = select(Organization).where(orgs.parent_id == org.parent_id)
+        if upward:
+            stmt = stmt.where(
+                (orgs.sort_order < key[0]) | ((orgs.sort_order == key[0]) & (orgs.id < key[1]))
+            ).order_by(orgs.sort_order.desc(), orgs.id.desc())
+        else:
+            stmt = stmt.where(
+                (orgs.sort_order > key[0]) | ((orgs.sort_order == key[0]) & (orgs.id > key[1]))
+            ).order_by(orgs.sort_order, orgs.id)
+        return await self.session.scalar(stmt.limit(1))
+
+    async def pending_branch(self, parent_id: int) -> Organization | None:
+        return await self.session.scalar(
+            select(Organization).where(orgs.parent_id == parent_id, orgs.category == values.PENDING_TRANSFER_BRANCH)
+        )
+
+    async def move_subtree(self, org: Organization, new_parent: Organization) -> None:
+        assert org.id is not None and new_parent.id is not None
+        old_path = org.path
+        new_path = f"{new_parent.path}{old_path.rstrip('/').rsplit('/', 1)[-1]}/"
+        low, high = subtree_bounds(old_path)
+        delta = new_parent.depth + 1 - org.depth
+        await self.session.flush()
+        await self.session.execute(
+            update(organizations)
+            .where(orgs.path >= low, orgs.path < high)
+            .values(
+                path=literal(new_path) + func.substr(orgs.path, len(old_path) + 1),
+                depth=orgs.depth + delta,
+                parent_id=case((orgs.id == org.id, new_parent.id), else_=orgs.parent_id),
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        # Objects already loaded in this session are read again when next used.
+        for obj in list(self.session.identity_map.values()):
+            if isinstance(obj, Organization) and obj.path.startswith(old_path):
+                self.session.expire(obj)
+
+    async def delete(self, org: Organization) -> None:
+        await self.session.delete(org)
+        await self.session.flush()
 
 
 class SqlMembers(_Repository):
@@ -80,23 +158,79 @@ class SqlMembers(_Repository):
         return await self.session.scalar(select(Member).filter_by(id_number=id_number))
 
     async def count(self) -> int:
-        return await self.session.scalar(select(func.count(Member.id))) or 0  # type: ignore[arg-type]
+        return await self.session.scalar(select(func.count()).select_from(members)) or 0
+
+    async def count_in_branch(self, branch_id: int) -> int:
+        stmt = select(func.count()).select_from(members).where(members.c.branch_id == branch_id)
+        return await self.session.scalar(stmt) or 0
+
+    async def move_branch(self, from_branch_id: int, to_branch_id: int) -> int:
+        await self.session.flush()
+        result = await self.session.execute(
+            update(members).where(members.c.branch_id == from_branch_id).values(branch_id=to_branch_id),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
     def add_position(self, position: CadrePosition) -> None:
         self.session.add(position)
 
+    async def position(self, member_id: int, org_id: int) -> CadrePosition | None:
+        return await self.session.scalar(select(CadrePosition).filter_by(member_id=member_id, org_id=org_id))
+
+    async def positions_in(self, org_id: int) -> list[CadrePosition]:
+        stmt = select(CadrePosition).where(cadre_positions.c.org_id == org_id).order_by(cadre_positions.c.id)
+        return list(await self.session.scalars(stmt))
+
+    async def delete_positions_in(self, org_id: int) -> None:
+        await self.session.flush()
+        await self.session.execute(delete(cadre_positions).where(cadre_positions.c.org_id == org_id),
+                                   execution_options={"synchronize_session": "fetch"})
+
 
 class SqlAdmins(_Repository):
     async def orgs_of(self, member_id: int) -> Sequence[Organization]:
-        rows = await self.session.scalars(
+        stmt = (
             select(Organization)
-            .join(OrgAdmin, OrgAdmin.org_id == Organization.id)  # type: ignore[arg-type]
-            .where(OrgAdmin.member_id == member_id)  # type: ignore[arg-type]
-            .order_by(Organization.path)  # type: ignore[arg-type]
+            .join(org_admins, org_admins.c.org_id == orgs.id)
+            .where(org_admins.c.member_id == member_id)
+            .order_by(orgs.path)
         )
-        return rows.all()
+        return (await self.session.scalars(stmt)).all()
+
+    async def of_org(self, org_id: int) -> list[OrgAdmin]:
+        stmt = select(OrgAdmin).where(org_admins.c.org_id == org_id).order_by(org_admins.c.granted_at)
+        return list(await self.session.scalars(stmt))
+
+    async def remove(self, grant: OrgAdmin) -> None:
+        await self.session.delete(grant)
+
+    async def is_admin_anywhere(self, member_id: int) -> bool:
+        return bool(await self.session.scalar(select(exists().where(org_admins.c.member_id == member_id))))
+
+
+class SqlAdminCodes(_Repository):
+    async def by_hash(self, code_hash: str) -> AdminCode | None:
+        return await self.session.scalar(select(AdminCode).where(admin_codes.c.code_hash == code_hash))
+
+    async def live_for(self, org_id: int) -> list[AdminCode]:
+        stmt = select(AdminCode).where(
+            admin_codes.c.org_id == org_id, admin_codes.c.used_at.is_(None), admin_codes.c.revoked_at.is_(None)
+        )
+        return list(await self.session.scalars(stmt))
+
+
+class SqlMigrations(_Repository):
+    async def get(self, migration_id: int) -> OrgMigration | None:
+        return await self.session.get(OrgMigration, migration_id)
+
+    async def open_for(self, org_id: int) -> OrgMigration | None:
+        stmt = select(OrgMigration).where(
+            org_migrations.c.org_id == org_id,
+            org_migrations.c.status.in_(("AWAITING_OLD_PARENT", "AWAITING_NEW_PARENT")),
+        )
+        return await self.session.scalar(stmt)
 
 
 class SqlAudit(_Repository):
-    def add(self, entry: AuditEntry) -> None:  # type: ignore[override]
-        self.session.add(entry)
+    pass

@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from zhtj.infrastructure.repositories import (
     SqlAccounts,
+    SqlAdminCodes,
     SqlAdmins,
     SqlAudit,
     SqlMembers,
+    SqlMigrations,
     SqlOrganizations,
     SqlThrottles,
     SqlTokens,
@@ -33,6 +35,8 @@ class SqlUnitOfWork:
         self.organizations = SqlOrganizations(session)
         self.members = SqlMembers(session)
         self.admins = SqlAdmins(session)
+        self.admin_codes = SqlAdminCodes(session)
+        self.migrations = SqlMigrations(session)
         self.audit = SqlAudit(session)
         return self
 

@@ -62,3 +62,21 @@ class AuditEntry:
     subject: str
     detail: str = ""
     id: int | None = field(default=None)
+
+
+@dataclass(eq=False)
+class AdminCode:
+    """注册码 (ACC-3): one code registers one admin of one org; only a keyed hash is stored."""
+
+    org_id: int
+    code_hash: str
+    issued_at: datetime
+    issued_by: int | None = None
+    used_at: datetime | None = None
+    used_by: int | None = None
+    revoked_at: datetime | None = None
+    id: int | None = field(default=None)
+
+    @property
+    def is_live(self) -> bool:
+        return self.used_at is None and self.revoked_at is None

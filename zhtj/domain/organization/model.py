@@ -66,3 +66,21 @@ class Organization:
         None for the root."""
         segments = self.path.strip("/").split("/") if self.path else []
         return int(segments[1], 36) if len(segments) >= 2 else None
+
+
+@dataclass(eq=False)
+class OrgMigration:
+    """组织迁移 (ORG-10): the org's admin asks, the old parent's admin approves, then the new one's."""
+
+    org_id: int
+    old_parent_id: int
+    new_parent_id: int
+    requested_by: int
+    requested_at: datetime
+    status: str = "AWAITING_OLD_PARENT"  # AWAITING_NEW_PARENT, COMPLETED, REFUSED, WITHDRAWN
+    old_parent_approved_by: int | None = None
+    old_parent_approved_at: datetime | None = None
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+    id: int | None = field(default=None)

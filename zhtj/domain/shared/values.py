@@ -12,8 +12,8 @@ LEADING_BODY = "团的领导机关"
 BRANCH = "团支部"
 PENDING_TRANSFER_BRANCH = "待接转团支部"
 GRADUATE_ORG = "毕业生团组织"
-ORG_CATEGORIES: tuple[str, ...] = (LEADING_BODY, "团委", "团工委", "团总支", BRANCH, PENDING_TRANSFER_BRANCH, GRADUATE_ORG)
 COMMITTEE_CATEGORIES: tuple[str, ...] = ("团委", "团工委", "团总支")
+ORG_CATEGORIES: tuple[str, ...] = (LEADING_BODY, *COMMITTEE_CATEGORIES, BRANCH, PENDING_TRANSFER_BRANCH, GRADUATE_ORG)
 BRANCH_CATEGORIES: tuple[str, ...] = (BRANCH, PENDING_TRANSFER_BRANCH, GRADUATE_ORG)  # nothing hangs under these
 SYSTEM_MADE_CATEGORIES: tuple[str, ...] = (PENDING_TRANSFER_BRANCH, GRADUATE_ORG)  # ORG-7, ORG-11
 USER_ORG_CATEGORIES: tuple[str, ...] = tuple(c for c in ORG_CATEGORIES if c not in SYSTEM_MADE_CATEGORIES)
@@ -58,7 +58,9 @@ SPECIFIC_OCCUPATIONS: tuple[str, ...] = (
 )
 
 # 学历 (highest finished), 政治面貌
-EDUCATIONS: tuple[str, ...] = ("小学", "初中", "普通高中", "中等职业教育", "大学专科", "大学本科", "硕士研究生", "博士研究生")
+EDUCATIONS: tuple[str, ...] = (
+    "小学", "初中", "普通高中", "中等职业教育", "大学专科", "大学本科", "硕士研究生", "博士研究生",
+)
 LEAGUE_MEMBER = "共青团员"
 PARTY_STATUSES: tuple[str, ...] = ("中共党员", "中共预备党员")
 POLITICAL_STATUSES: tuple[str, ...] = (LEAGUE_MEMBER, *PARTY_STATUSES, "群众")

@@ -15,9 +15,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from zhtj.domain.identity.model import Account, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
+from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
 from zhtj.domain.membership.model import CadrePosition, Member
-from zhtj.domain.organization.model import Organization
+from zhtj.domain.organization.model import Organization, OrgMigration
 from zhtj.infrastructure.tables.types import BigId, UtcDateTime, path_type
 
 metadata = MetaData(
@@ -134,6 +134,49 @@ audit_log = Table(
     Index(None, "actor_member_id"),
 )
 
+admin_codes = Table(
+    "admin_codes", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("issued_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("used_at", UtcDateTime),
+    Column("used_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("revoked_at", UtcDateTime),
+    UniqueConstraint("code_hash"),
+    Index(None, "org_id"),
+)
+
+org_migrations = Table(
+    "org_migrations", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("old_parent_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("new_parent_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("requested_by", BigId, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("old_parent_approved_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("old_parent_approved_at", UtcDateTime),
+    Column("decided_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("decided_at", UtcDateTime),
+    Column("reason", Text),
+    Index(None, "org_id"),
+    Index(None, "status", "requested_at"),
+)
+
+downloads = Table(
+    "downloads", metadata,
+    Column("id", String(43), primary_key=True),
+    Column("account_id", BigId, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("stored_name", String(100), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+)
+
 mapper_registry = registry()
 _started = False
 
@@ -147,6 +190,7 @@ def start_mappers() -> None:
     for cls, table in (
         (Organization, organizations), (Member, members), (CadrePosition, cadre_positions),
         (Account, accounts), (AuthToken, auth_tokens), (LoginThrottle, login_throttles),
-        (OrgAdmin, org_admins), (AuditEntry, audit_log),
+        (OrgAdmin, org_admins), (AuditEntry, audit_log), (AdminCode, admin_codes),
+        (OrgMigration, org_migrations),
     ):
         mapper_registry.map_imperatively(cls, table)

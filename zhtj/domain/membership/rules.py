@@ -1,0 +1,377 @@
+"""Membership rules (MEM-4..MEM-16, NUM-F1..F5) as small pure functions that return every Problem.
+
+Each function checks one rule of DOMAIN.md and names it. Whether a plain field must be present at all
+is MEM-3 (import minimum) and MEM-16 (complete profile, `missing_fields`): the other functions check
+what is given, and an empty value passes unless the rule itself makes it required (MEM-7, MEM-10).
+Fields are the GraphQL input names (EnterMemberInput in API.md); value lists are keyword parameters
+defaulting to the module's copies of DOMAIN.md §7, so callers can pass the shared ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from zhtj.domain.membership import idcard
+from zhtj.domain.shared.errors import Problem
+
+# Value lists of DOMAIN.md §7 that these rules need.
+# TODO: use zhtj.domain.shared.values
+STUDENT = "青年学生"
+WORKING_YOUTH = "职业青年"
+OCCUPATIONS = (STUDENT, WORKING_YOUTH)
+JOB_TYPES = ("国有企业职工", "非公企业职工", "机关事业单位职工", "社会组织员工", "农民", "自由职业者", "教职工", "其他")
+EDUCATIONS = ("小学", "初中", "普通高中", "中等职业教育", "大学专科", "大学本科", "硕士研究生", "博士研究生")
+PARTY_STATUSES = ("中共党员", "中共预备党员")
+LEADING_BODY = "团的领导机关"
+COMMITTEE_CATEGORIES = ("团委", "团工委", "团总支")
+POSITIONS_LEADING_BODY = ("书记", "副书记", "常委", "委员", "候补委员", "工作人员")
+POSITIONS_COMMITTEE = ("书记", "副书记", "委员", "工作人员")
+POSITIONS_BRANCH = ("书记", "副书记", "委员")
+NO_POSITION = "无职务"
+CADRE_NATURES = ("专职", "兼职", "挂职")
+APPOINTMENT_METHODS = ("选举", "任命", "聘任", "其他")
+
+# MEM-10 (decided): the highest FINISHED level (学历) a student of each study status may have.
+# 中职 also takes upper-secondary graduates; 高职专科 also runs five-year programmes from 初中 (五年一贯制);
+# a bachelor student comes from 普通高中, 中职 or 专科 (专升本); a postgraduate has a bachelor's or master's.
+EDUCATION_BY_STUDY_STATUS: Mapping[str, tuple[str, ...]] = {
+    "初中在读": ("小学",),
+    "普通高中在读": ("初中",),
+    "中职在读": ("初中", "普通高中"),
+    "高职专科在读": ("初中", "普通高中", "中等职业教育"),
+    "普通本科在读": ("普通高中", "中等职业教育", "大学专科"),
+    "研究生在读": ("大学本科", "硕士研究生"),
+}
+
+# MEM-5: provincial rules may raise the join age: (from join year, minimum age).
+PROVINCIAL_JOIN_AGE: Mapping[str, tuple[tuple[int, int], ...]] = {"新疆": ((2016, 13),)}
+# MEM-7, NUM-F2: the development number is required from 2017, earlier in some provinces.
+NUMBER_REQUIRED_FROM = 2017
+PROVINCIAL_NUMBER_REQUIRED_FROM: Mapping[str, int] = {"新疆": 2016}
+MIN_AGE = 14  # MEM-6
+MAX_AGE = 28  # MEM-6
+PARTY_APPLICATION_AGE = 18  # MEM-8
+
+ID_NUMBER_TAKEN = Problem("ID_NUMBER_TAKEN", "该身份证号已注册", "idNumber", "MEM-4")
+
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_TWELVE_DIGITS = re.compile(r"^\d{12}$")
+_SHANDONG_LEGACY = {"201516": (2015, 2016), "201617": (2016, 2017)}  # NUM-F5: prefix → join years
+_NUMBER_MESSAGES = {
+    "REQUIRED": "2017年以后发展的团员，发展团员编号必填",
+    "FORMAT": "发展团员编号格式错误",
+    "YEAR": "发展团员编号前四位必须与入团年份相同",
+}
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def province_key(province: str | None) -> str:
+    """'新疆维吾尔自治区' and '新疆' are the same province (decided: 新疆生产建设兵团 is not 新疆 here)."""
+    value = _text(province)
+    for suffix in _PROVINCE_SUFFIXES:
+        if value.endswith(suffix) and len(value) > len(suffix):
+            return value[: -len(suffix)]
+    return value
+
+
+def id_number_problems(id_number: str | None, id_number_confirm: str | None, *, today: date) -> list[Problem]:
+    """MEM-4: a GB 11643 number with a real birth date; typed twice on entry, both the same.
+    `id_number_confirm=None` means it was typed once (an import row); uniqueness is the service's."""
+    problems = idcard.problems_of(id_number or "", today)
+    if id_number_confirm is not None and idcard.normalize(id_number_confirm) != idcard.normalize(id_number or ""):
+        problems.append(Problem("ID_NUMBER_MISMATCH", "两次输入的身份证号不一致", "idNumberConfirm", "MEM-4"))
+    return problems
+
+
+def parse_year_month(
+    raw: str | None, *, today: date, field: str = "joinDate", label: str = "入团时间", rule: str = "MEM-2"
+) -> date | list[Problem]:
+    """'YYYY-MM' as the first day of that month, or its problems: a real month, not after this month.
+    Decided: a year-month stands for its first day everywhere (ages on the join date, MEM-5)."""
+    value = _text(raw)
+    if not value:
+        return [Problem("YEAR_MONTH_REQUIRED", f"请填写{label}", field, rule)]
+    match = _YEAR_MONTH.match(value)
+    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+        return [Problem("YEAR_MONTH_FORMAT", f"{label}格式应为YYYY-MM（例如2019-05）", field, rule)]
+    first = date(int(match[1]), int(match[2]), 1)
+    if first > today.replace(day=1):
+        return [Problem("YEAR_MONTH_IN_FUTURE", f"{label}不能晚于当前月份", field, rule)]
+    return first
+
+
+def min_join_age(join_year: int, province: str | None = None) -> int:
+    """MEM-5: 14 from 2019, 13 in 2017-2018, 12 before; a province rule may only raise it."""
+    base = 14 if join_year >= 2019 else 13 if join_year >= 2017 else 12
+    raised = [age for since, age in PROVINCIAL_JOIN_AGE.get(province_key(province), ()) if join_year >= since]
+    return max([base, *raised])
+
+
+def join_date_problems(
+    join_date: str | None, birth_date: date, *, today: date, province: str | None = None
+) -> list[Problem]:
+    """MEM-5: the join month is real, not in the future, not before birth, and the member was old
+    enough on its first day (decided: a member joining in May 2019 must be 14 on 2019-05-01)."""
+    joined = parse_year_month(join_date, today=today, rule="MEM-5")
+    if isinstance(joined, list):
+        return joined
+    if joined < birth_date.replace(day=1):
+        return [Problem("JOIN_DATE_BEFORE_BIRTH", "入团时间不能早于出生日期", "joinDate", "MEM-5")]
+    needed = min_join_age(joined.year, province)
+    if idcard.age_on(birth_date, joined) < needed:
+        return [Problem("JOIN_AGE_TOO_YOUNG", f"{joined.year}年入团须年满{needed}周岁", "joinDate", "MEM-5")]
+    return []
+
+
+def is_over_age(birth_date: date, *, today: date, is_cadre: bool) -> bool:
+    """MEM-6 (超龄离团): at 28 full years a member without a league post leaves; cadres have no bound."""
+    return not is_cadre and idcard.age_on(birth_date, today) >= MAX_AGE
+
+
+def age_now_problems(
+    birth_date: date, *, today: date, is_cadre: bool, political_status: str | None = None
+) -> list[Problem]:
+    """MEM-6, decided precisely: "older than 14" = at least 14 full years (周岁) today, for members and
+    cadres; "younger than 28" = under 28 full years, for members without a post. Party members
+    (中共党员/中共预备党员) under 28 keep their membership; at 28 they leave like everyone else."""
+    age = idcard.age_on(birth_date, today)
+    if age < MIN_AGE:
+        return [Problem("AGE_TOO_YOUNG", f"团员、团干部须年满{MIN_AGE}周岁", "idNumber", "MEM-6")]
+    if is_over_age(birth_date, today=today, is_cadre=is_cadre):
+        who = "中共党员" if political_status in PARTY_STATUSES else "团员"
+        message = f"{who}已满{MAX_AGE}周岁且未担任团内职务，不再保留团籍（超龄离团）"
+        return [Problem("AGE_OVER_LIMIT", message, "idNumber", "MEM-6")]
+    return []
+
+
+def development_number_required(join_year: int, province: str | None = None) -> bool:
+    """MEM-7: required for those who joined in 2017 or later (新疆: 2016 or later)."""
+    return join_year >= PROVINCIAL_NUMBER_REQUIRED_FROM.get(province_key(province), NUMBER_REQUIRED_FROM)
+
+
+def development_number_problems(
+    number: str | None, join_year: int, *, province: str | None = None, field: str = "developmentNumber"
+) -> list[Problem]:
+    """MEM-7 with the NUMBERS format; at most one problem (a wrong format makes the year moot).
+    Decided: 2016 in 新疆 follows NUM-F4 (12 digits, first four = 2016, as MEM-7 says); 2016 elsewhere
+    is optional but, when given, checked like NUM-F1 (its year part must equal the join year, NUM-1)."""
+    value = _text(number)
+
+    def problem(kind: str, rule: str) -> list[Problem]:
+        return [Problem(f"DEVELOPMENT_NUMBER_{kind}", _NUMBER_MESSAGES[kind], field, rule)]
+
+    required = development_number_required(join_year, province)
+    if not value:
+        return problem("REQUIRED", "MEM-7") if required else []
+    legacy = _SHANDONG_LEGACY.get(value[:6], ()) if province_key(province) == "山东" and len(value) == 16 else ()
+    if value.isdigit() and join_year in legacy:
+        return []  # NUM-F5
+    if join_year in (2017, 2018):
+        if not _TWELVE_DIGITS.match(value):
+            return problem("FORMAT", "NUM-F3")
+        return [] if value[:4] in ("2017", "2018") else problem("YEAR", "NUM-F3")
+    if required:
+        rule = "NUM-F4" if join_year >= 2019 else "NUM-F2"
+        if not _TWELVE_DIGITS.match(value):
+            return problem("FORMAT", rule)
+        return [] if value[:4] == str(join_year) else problem("YEAR", rule)
+    rule = "NUM-F2" if join_year == 2016 else "NUM-F1"
+    if len(value) <= 4:
+        return problem("FORMAT", rule)
+    return [] if value.startswith(str(join_year)) else problem("YEAR", rule)
+
+
+def party_application_problems(
+    submitted: bool | None, application_date: str | None, birth_date: date, *, today: date
+) -> list[Problem]:
+    """MEM-8: members under 18 (full years, today) are not asked whether they applied to join the party."""
+    if idcard.age_on(birth_date, today) >= PARTY_APPLICATION_AGE:
+        return []
+    if submitted or _text(application_date):
+        message = f"未满{PARTY_APPLICATION_AGE}周岁的团员不填写是否递交入党申请书"
+        return [Problem("PARTY_APPLICATION_UNDER_18", message, "submittedPartyApplication", "MEM-8")]
+    return []
+
+
+def party_join_date_problems(
+    political_status: str | None, party_join_date: str | None, *, birth_date: date, today: date
+) -> list[Problem]:
+    """MEM-2: party join date (YYYY-MM-DD) is required for 中共党员/中共预备党员 and not given otherwise."""
+    value, field = _text(party_join_date), "partyJoinDate"
+    if political_status not in PARTY_STATUSES:
+        if value:
+            return [Problem("PARTY_JOIN_DATE_NOT_ALLOWED", "非中共党员（预备党员）不填写入党时间", field, "MEM-2")]
+        return []
+    if not value:
+        return [Problem("PARTY_JOIN_DATE_REQUIRED", "中共党员（预备党员）须填写入党时间", field, "MEM-2")]
+    try:
+        joined = date.fromisoformat(value) if _DATE.match(value) else None
+    except ValueError:
+        joined = None
+    if joined is None:
+        return [Problem("DATE_FORMAT", "入党时间格式应为YYYY-MM-DD", field, "MEM-2")]
+    if joined > today or joined < birth_date:
+        return [Problem("PARTY_JOIN_DATE_INVALID", "入党时间应在出生日期之后且不晚于今天", field, "MEM-2")]
+    return []
+
+
+def study_problems(
+    occupation: str | None,
+    study_status: str | None,
+    job_type: str | None,
+    education: str | None,
+    *,
+    job_types: tuple[str, ...] = JOB_TYPES,
+    educations: tuple[str, ...] = EDUCATIONS,
+    education_by_study_status: Mapping[str, tuple[str, ...]] = EDUCATION_BY_STUDY_STATUS,
+) -> list[Problem]:
+    """MEM-10: a student gives a study status and no specific occupation, a working youth the reverse;
+    a student's education is the highest FINISHED level, as EDUCATION_BY_STUDY_STATUS allows."""
+    occupation, study_status, job_type, education = map(_text, (occupation, study_status, job_type, education))
+    problems: list[Problem] = []
+
+    def add(code: str, message: str, field: str) -> None:
+        problems.append(Problem(code, message, field, "MEM-10"))
+
+    if occupation and occupation not in OCCUPATIONS:
+        add("OCCUPATION_INVALID", "职业应为青年学生或职业青年", "occupation")
+    if education and education not in educations:
+        add("EDUCATION_INVALID", "学历不在可选范围内", "education")
+    if occupation == STUDENT:
+        if not study_status:
+            add("STUDY_STATUS_REQUIRED", "青年学生须填写在读状况", "studyStatus")
+        elif study_status not in education_by_study_status:
+            add("STUDY_STATUS_INVALID", "在读状况不在可选范围内", "studyStatus")
+        elif education in educations and education not in education_by_study_status[study_status]:
+            allowed = "、".join(education_by_study_status[study_status])
+            add("EDUCATION_INCONSISTENT", f"学历应为已完成的最高学历，{study_status}的学历应为{allowed}", "education")
+        if job_type:
+            add("JOB_TYPE_NOT_ALLOWED", "青年学生不填写具体职业", "jobType")
+    elif occupation == WORKING_YOUTH:
+        if not job_type:
+            add("JOB_TYPE_REQUIRED", "职业青年须填写具体职业", "jobType")
+        elif job_type not in job_types:
+            add("JOB_TYPE_INVALID", "具体职业不在可选范围内", "jobType")
+        if study_status:
+            add("STUDY_STATUS_NOT_ALLOWED", "职业青年不填写在读状况", "studyStatus")
+    return problems
+
+
+def mobile_problems(mobile: str | None, *, required: bool = False, field: str = "mobile") -> list[Problem]:
+    """MEM-11: a mainland mobile number, 11 digits 1[3-9]xxxxxxxxx (a parent's or teacher's will do)."""
+    value = _text(mobile)
+    if not value:
+        return [Problem("MOBILE_REQUIRED", "请填写手机号码", field, "MEM-11")] if required else []
+    if not _MOBILE.match(value):
+        return [Problem("MOBILE_FORMAT", "请输入正确的11位手机号码", field, "MEM-11")]
+    return []
+
+
+def normalize_position(title: str | None) -> str:
+    """MEM-12: old and long titles map to the normalized posts: 组织委员, 宣传委员, 团支部纪检委员 → 委员;
+    团委书记 → 书记; 团委副书记 → 副书记; 常务委员 → 常委; 干事 → 工作人员. Unknown titles stay as typed."""
+    value = _text(title).replace(" ", "")
+    if value.endswith("副书记"):
+        return "副书记"
+    if value.endswith("书记"):
+        return "书记"
+    if value.endswith("候补委员"):
+        return "候补委员"
+    if "常委" in value or "常务委员" in value:
+        return "常委"
+    if value.endswith("委员"):
+        return "委员"
+    if value in ("干事", "专职干事", "兼职干事", "工作人员"):
+        return "工作人员"
+    return value
+
+
+def positions_for(org_category: str) -> tuple[str, ...]:
+    """MEM-12: the posts of a leading body, of a committee (团委, 团工委, 团总支), or of a branch-like org."""
+    if org_category in COMMITTEE_CATEGORIES:
+        return POSITIONS_COMMITTEE
+    return POSITIONS_LEADING_BODY if org_category == LEADING_BODY else POSITIONS_BRANCH
+
+
+def position_problems(position: str | None, org_category: str, *, field: str = "position") -> list[Problem]:
+    """MEM-12: a cadre's post, normalized first, is one of its org's posts (无职务 ends a post: not here)."""
+    normalized = normalize_position(position)
+    if not normalized:
+        return [Problem("POSITION_REQUIRED", "请填写团内现任职务", field, "MEM-12")]
+    allowed = positions_for(org_category)
+    if normalized not in allowed:
+        message = f"{org_category}的团内现任职务应为：{'、'.join(allowed)}"
+        return [Problem("POSITION_INVALID", message, field, "MEM-12")]
+    return []
+
+
+def cadre_problems(
+    *,
+    position: str | None,
+    org_category: str,
+    cadre_nature: str | None = None,
+    appointment_method: str | None = None,
+    position_since: str | None = None,
+    today: date,
+) -> list[Problem]:
+    """MEM-12 for a cadre's post; nature, method and start month are checked when given (MEM-16 asks)."""
+    problems = position_problems(position, org_category)
+    if _text(cadre_nature) not in ("", *CADRE_NATURES):
+        problems.append(Problem("CADRE_NATURE_INVALID", "团干部性质应为专职、兼职或挂职", "cadreNature", "MEM-12"))
+    if _text(appointment_method) not in ("", *APPOINTMENT_METHODS):
+        message = "任现职方式应为选举、任命、聘任或其他"
+        problems.append(Problem("APPOINTMENT_METHOD_INVALID", message, "appointmentMethod", "MEM-12"))
+    if _text(position_since):
+        since = parse_year_month(position_since, today=today, field="positionSince", label="任现职年月")
+        if isinstance(since, list):
+            problems.extend(since)
+    return problems
+
+
+_MEMBER_REQUIRED = ("name", "idNumber", "ethnicity", "occupation")
+_MEMBER_REQUIRED_AFTER_STUDY = ("education", "politicalStatus", "joinDate")
+_MEMBER_REQUIRED_LAST = ("isCadre", "mobile", "householdAddress", "registeredVolunteer")
+_CADRE_REQUIRED = ("position", "positionSince", "cadreNature", "onPartyCommittee")
+
+
+def _is_empty(value: object) -> bool:
+    """None, blank text and empty collections are empty; False and 0 are answers."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | tuple | set | dict) and not value)
+
+
+def missing_fields(
+    member_fields: Mapping[str, object],
+    *,
+    is_cadre: bool,
+    is_student: bool,
+    org_is_committee: bool,
+    party_member: bool,
+    joined_2020_or_later: bool,
+    has_application_pdf: bool,
+) -> list[str]:
+    """MEM-16: the camelCase names of the * fields of MEM-2 that apply and are empty, in MEM-2's order.
+    A missing key counts as empty; False is an answer. Students need studyStatus, others jobType; party
+    members partyJoinDate; cadres their post fields, and committee cadres onDuty (在岗状态); MEM-9:
+    applicationForm when joined in 2020 or later without a PDF. The name/ID check plays no part."""
+    wanted = [*_MEMBER_REQUIRED, "studyStatus" if is_student else "jobType", *_MEMBER_REQUIRED_AFTER_STUDY]
+    if party_member:
+        wanted.append("partyJoinDate")
+    wanted.extend(_MEMBER_REQUIRED_LAST)
+    if is_cadre:
+        wanted.extend(_CADRE_REQUIRED)
+        if org_is_committee:
+            wanted.append("onDuty")
+    missing = [name for name in wanted if _is_empty(member_fields.get(name))]
+    if joined_2020_or_later and not has_application_pdf:
+        missing.append("applicationForm")
+    return missing

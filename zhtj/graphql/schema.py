@@ -13,9 +13,11 @@ from strawberry.types import Info
 
 from zhtj.graphql.context import Context
 from zhtj.graphql.extensions import AccessGate, RequestErrors
+from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.membership.types import MemberType
+from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 
@@ -38,7 +40,7 @@ class Query(IdentityQuery, OrganizationQuery):
 
 
 @strawberry.type
-class Mutation(IdentityMutation):
+class Mutation(IdentityMutation, AdminMutation, OrganizationMutation):
     pass
 
 

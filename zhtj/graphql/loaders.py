@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
+from zhtj.domain.shared.clock import today
 from zhtj.graphql.membership import loaders as member_loaders
 from zhtj.graphql.organization import loaders as org_loaders
 
 if TYPE_CHECKING:
-    from zhtj.domain.membership.model import Member
+    from zhtj.domain.membership.model import CadrePosition, Member
     from zhtj.domain.organization.model import Organization
     from zhtj.graphql.context import Context
 
@@ -34,3 +35,16 @@ class Loaders:
         )
         self.admins_by_org_id: DataLoader[int, list[Member]] = DataLoader(bind(org_loaders.admins_by_org_id))
         self.member_by_id: DataLoader[int, Member | None] = DataLoader(bind(member_loaders.member_by_id))
+        self.positions_by_org_id: DataLoader[int, list[tuple[CadrePosition, Member]]] = DataLoader(
+            bind(org_loaders.positions_by_org_id)
+        )
+        self.positions_by_member_id: DataLoader[int, list[CadrePosition]] = DataLoader(
+            bind(member_loaders.positions_by_member_id)
+        )
+        self.counted_members_by_branch: DataLoader[int, int] = DataLoader(
+            bind(org_loaders.counted_members_by_branch(today(ctx.clock)))
+        )
+        self.branches_below_by_path: DataLoader[str, int] = DataLoader(bind(org_loaders.branches_below_by_path))
+        self.has_account_by_member_id: DataLoader[int, bool] = DataLoader(
+            bind(org_loaders.has_account_by_member_id)
+        )

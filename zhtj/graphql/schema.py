@@ -17,11 +17,13 @@ from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.membership.types import MemberType
+from zhtj.graphql.organization.migration import MigrationMutation, MigrationType
 from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 
-NODE_TYPES: dict[str, type[Any]] = {"Organization": OrganizationType, "Member": MemberType}
+NODE_TYPES: dict[str, type[Any]] = {
+    "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType}
 
 
 @strawberry.type
@@ -40,7 +42,7 @@ class Query(IdentityQuery, OrganizationQuery):
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AdminMutation, OrganizationMutation):
+class Mutation(IdentityMutation, AdminMutation, OrganizationMutation, MigrationMutation):
     pass
 
 
@@ -53,7 +55,7 @@ def build_schema() -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrganizationType, MemberType],
+        types=[OrganizationType, MemberType, MigrationType],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[AccessGate, RequestErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
     )

@@ -9,9 +9,9 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from zhtj.domain.identity.scope import can_see_member
+from zhtj.domain.identity.scope import administers, can_see_member
 from zhtj.domain.membership import idcard
-from zhtj.domain.membership.model import Member
+from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.graphql.context import Context
 
 if TYPE_CHECKING:
@@ -21,13 +21,21 @@ OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.or
 
 
 async def visible_member(info: Info[Context, Any], member_id: int) -> Member | None:
+    """The member if the viewer may see them (ACC-4): themself, people of branches in scope, and cadres
+    holding a post in an org in scope."""
     ctx = info.context
     viewer = ctx.require_viewer(allow_initial_password=True)
     member = await ctx.loaders.member_by_id.load(member_id)
     if member is None:
         return None
     branch = await ctx.loaders.org_by_id.load(member.branch_id) if member.branch_id else None
-    return member if can_see_member(viewer, member_id, branch) else None
+    if can_see_member(viewer, member_id, branch):
+        return member
+    for position in await ctx.loaders.positions_by_member_id.load(member_id):
+        org = await ctx.loaders.org_by_id.load(position.org_id)
+        if org is not None and administers(viewer, org):
+            return member
+    return None
 
 
 @strawberry.type(name="Member", description="团员或团干部.")
@@ -62,4 +70,32 @@ class MemberType(relay.Node):
         from zhtj.graphql.organization.types import OrganizationType, visible_org
 
         org = await visible_org(info, self._member.branch_id)
+        return OrganizationType.from_domain(org) if org else None
+
+    @strawberry.field(description="Posts held, in every org the viewer may see (MEM-1, MEM-12).")
+    async def positions(self, info: Info[Context, Any]) -> list[CadrePositionType]:
+        from zhtj.graphql.organization.types import visible_org
+
+        assert self._member.id is not None
+        held = await info.context.loaders.positions_by_member_id.load(self._member.id)
+        return [CadrePositionType.from_domain(p, self._member) for p in held if await visible_org(info, p.org_id)]
+
+
+@strawberry.type(name="CadrePosition", description="团内职务: a post one person holds in one org.")
+class CadrePositionType:
+    position: str = strawberry.field(description="团内现任职务 (MEM-12).")
+    since: str | None = strawberry.field(description="任现职年月, YYYY-MM.")
+    member: MemberType
+    _position: strawberry.Private[CadrePosition]
+
+    @classmethod
+    def from_domain(cls, position: CadrePosition, member: Member) -> CadrePositionType:
+        return cls(position=position.position, since=position.since, member=MemberType.from_domain(member),
+                   _position=position)
+
+    @strawberry.field
+    async def organization(self, info: Info[Context, Any]) -> OrganizationRef | None:
+        from zhtj.graphql.organization.types import OrganizationType, visible_org
+
+        org = await visible_org(info, self._position.org_id)
         return OrganizationType.from_domain(org) if org else None

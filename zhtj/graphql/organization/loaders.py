@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.identity.model import OrgAdmin
-from zhtj.domain.membership.model import Member
-from zhtj.domain.organization.model import Organization
+from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.organization.model import Organization, subtree_bounds
+from zhtj.domain.shared import values
+from zhtj.infrastructure.tables.schema import accounts, cadre_positions, members
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
 
@@ -72,3 +75,88 @@ async def admins_by_org_id(session: AsyncSession, org_ids: Sequence[int]) -> lis
     for org_id, member in rows:
         grouped[org_id].append(member)
     return [grouped.get(i, []) for i in org_ids]
+
+
+async def positions_by_org_id(
+    session: AsyncSession, org_ids: Sequence[int]
+) -> list[list[tuple[CadrePosition, Member]]]:
+    """Current posts held in each org (无职务 is no post), with their holders."""
+    rows = await session.execute(
+        select(CadrePosition, Member)
+        .join(Member, members.c.id == cadre_positions.c.member_id)
+        .where(cadre_positions.c.org_id.in_(org_ids), cadre_positions.c.position != values.NO_POSITION)
+        .order_by(cadre_positions.c.org_id, cadre_positions.c.id)
+    )
+    grouped: dict[int, list[tuple[CadrePosition, Member]]] = defaultdict(list)
+    for position, member in rows:
+        grouped[position.org_id].append((position, member))
+    return [grouped.get(i, []) for i in org_ids]
+
+
+def counted_members_by_branch(today: date):  # type: ignore[no-untyped-def]
+    """ORG-12 branch size: league members, and party members while under 28."""
+    born_after = _years_before(today, 28)
+
+    async def load(session: AsyncSession, branch_ids: Sequence[int]) -> list[int]:
+        counted = or_(
+            members.c.political_status == values.LEAGUE_MEMBER,
+            and_(members.c.political_status.in_(values.PARTY_STATUSES), members.c.birth_date > born_after),
+        )
+        rows = await session.execute(
+            select(members.c.branch_id, func.count())
+            .where(members.c.branch_id.in_(branch_ids), counted)
+            .group_by(members.c.branch_id)
+        )
+        counts = {branch_id: n for branch_id, n in rows}
+        return [counts.get(i, 0) for i in branch_ids]
+
+    return load
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+async def branches_below_by_path(session: AsyncSession, paths: Sequence[str]) -> list[int]:
+    """How many branch-like orgs lie under each org: one statement, a range count per org."""
+    parts = []
+    for index, path in enumerate(paths):
+        low, high = subtree_bounds(path)
+        parts.append(
+            select(literal(index).label("i"), func.count().label("n"))
+            .select_from(orgs)
+            .where(orgs.c.path > low, orgs.c.path < high, orgs.c.category.in_(values.BRANCH_CATEGORIES))
+        )
+    rows = await session.execute(union_all(*parts)) if len(parts) > 1 else await session.execute(parts[0])
+    counts = {i: n for i, n in rows}
+    return [counts.get(i, 0) for i in range(len(paths))]
+
+
+async def has_account_by_member_id(session: AsyncSession, member_ids: Sequence[int]) -> list[bool]:
+    found = set(await session.scalars(select(accounts.c.member_id).where(accounts.c.member_id.in_(member_ids))))
+    return [i in found for i in member_ids]
+
+
+def _members_below(path: str, text: str | None):  # type: ignore[no-untyped-def]
+    low, high = subtree_bounds(path)
+    in_subtree = select(orgs.c.id).where(orgs.c.path >= low, orgs.c.path < high)
+    cond = [members.c.branch_id.in_(in_subtree)]
+    if text and text.strip():
+        cond.append(members.c.name.contains(text.strip(), autoescape=True))
+    return cond
+
+
+async def members_page(session: AsyncSession, path: str, limit: int, after_id: int | None,
+                       text: str | None) -> list[Member]:
+    """Members of every branch in the subtree at `path`, by id, keyset-paged."""
+    cond = _members_below(path, text)
+    if after_id is not None:
+        cond.append(members.c.id > after_id)
+    return list(await session.scalars(select(Member).where(*cond).order_by(members.c.id).limit(limit)))
+
+
+async def members_count(session: AsyncSession, path: str, text: str | None) -> int:
+    return await session.scalar(select(func.count()).select_from(members).where(*_members_below(path, text))) or 0

@@ -10,15 +10,19 @@ from strawberry import relay
 from strawberry.types import Info
 
 from zhtj.domain.identity.scope import can_see_org
+from zhtj.domain.membership.model import Member
+from zhtj.domain.organization import rules
 from zhtj.domain.organization.model import Organization
+from zhtj.domain.shared import values
 from zhtj.graphql.context import Context
 from zhtj.graphql.organization.loaders import PageKey
 from zhtj.graphql.relay import Connection, decode_cursor, encode_cursor, page_size
 
 if TYPE_CHECKING:
-    from zhtj.graphql.membership.types import MemberType
+    from zhtj.graphql.membership.types import CadrePositionType, MemberType
 
 MemberRef = Annotated["MemberType", strawberry.lazy("zhtj.graphql.membership.types")]
+CadrePositionRef = Annotated["CadrePositionType", strawberry.lazy("zhtj.graphql.membership.types")]
 
 
 async def visible_org(info: Info[Context, Any], org_id: int | None) -> Organization | None:
@@ -92,6 +96,80 @@ class OrganizationType(relay.Node):
             count=lambda: loaders.children_count_by_parent.load(parent_id),
             has_previous=key is not None,
         )
+
+    @strawberry.field(description="统计领域 of the industry (ORG-3): 学校, 机关事业单位, 国有企业, ….")
+    def domain(self) -> str | None:
+        return values.DOMAIN_OF_INDUSTRY.get(self._org.industry or "")
+
+    @strawberry.field(description="Current posts in this org (团干部), 无职务 left out (MEM-12).")
+    async def cadres(self, info: Info[Context, Any]) -> list[CadrePositionRef]:
+        from zhtj.graphql.membership.types import CadrePositionType
+
+        assert self._org.id is not None
+        held = await info.context.loaders.positions_by_org_id.load(self._org.id)
+        return [CadrePositionType.from_domain(p, m) for p, m in held]
+
+    @strawberry.field(description="书记 (ORG-8).")
+    async def secretary(self, info: Info[Context, Any]) -> MemberRef | None:
+        from zhtj.graphql.membership.types import MemberType
+
+        found = await self._secretary(info)
+        return MemberType.from_domain(found) if found else None
+
+    async def _secretary(self, info: Info[Context, Any]) -> Member | None:
+        assert self._org.id is not None
+        held = await info.context.loaders.positions_by_org_id.load(self._org.id)
+        return next((m for p, m in held if p.position == values.SECRETARY), None)
+
+    @strawberry.field(description="ORG-9: required fields filled, a registered secretary with a mobile.")
+    async def info_complete(self, info: Info[Context, Any]) -> bool:
+        return (await self._completeness(info)).complete
+
+    @strawberry.field(description="ORG-9: what keeps the info from being complete, in Chinese.")
+    async def missing_info(self, info: Info[Context, Any]) -> list[str]:
+        return (await self._completeness(info)).missing
+
+    async def _completeness(self, info: Info[Context, Any]) -> rules.InfoCompleteness:
+        secretary = await self._secretary(info)
+        registered = secretary is not None and await info.context.loaders.has_account_by_member_id.load(
+            secretary.id or 0)
+        return rules.info_completeness(self._org, secretary_registered=registered,
+                                       secretary_has_mobile=bool(secretary and secretary.mobile))
+
+    @strawberry.field(description="ORG-12: a branch of fewer than 3 (or more than 50) members, a committee "
+                                  "with no branch below it.")
+    async def warnings(self, info: Info[Context, Any]) -> list[str]:
+        loaders = info.context.loaders
+        assert self._org.id is not None
+        count = below = 0
+        if self._org.category == values.BRANCH:
+            count = await loaders.counted_members_by_branch.load(self._org.id)
+        elif rules.is_committee(self._org.category):
+            below = await loaders.branches_below_by_path.load(self._org.path)
+        return rules.org_warnings(self._org, member_count=count, branches_below=below)
+
+    @strawberry.field(description="People of this branch, or of every branch below this org; `text` filters "
+                                  "by name.")
+    async def members(self, info: Info[Context, Any], first: int | None = None, after: str | None = None,
+                      text: str | None = None) -> Connection[MemberRef]:
+        from zhtj.graphql.membership.types import MemberType
+        from zhtj.graphql.organization.loaders import members_page
+
+        size = page_size(first)
+        key = decode_cursor(after, 1)
+        ctx = info.context
+        async with ctx.read() as session:
+            rows = await members_page(session, self._org.path, size + 1, int(key[0]) if key else None, text)
+        path = self._org.path
+
+        async def count() -> int:
+            from zhtj.graphql.organization.loaders import members_count
+
+            async with ctx.read() as session:
+                return await members_count(session, path, text)
+
+        return Connection.build(rows, size, cursor_of=lambda m: encode_cursor(m.id), node_of=MemberType.from_domain,
+                                count=count, has_previous=key is not None)
 
     @strawberry.field(description="管理员: at most 2 for a leading body, 3 for other orgs (ACC-3).")
     async def admins(self, info: Info[Context, Any]) -> list[MemberRef]:

@@ -1,0 +1,69 @@
+"""书记 (ORG-8, MEM-12): filling in a secretary who has no account creates one (initial password = the
+last 8 characters of the ID number, to be changed at first login, ACC-1)."""
+
+from __future__ import annotations
+
+from zhtj.domain.identity import rules as account_rules
+from zhtj.domain.identity.model import Account, AuditEntry
+from zhtj.domain.identity.scope import administered_org
+from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership import idcard
+from zhtj.domain.membership import rules as member_rules
+from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.shared import values
+from zhtj.domain.shared.clock import Clock, today
+from zhtj.domain.shared.errors import Problems
+from zhtj.domain.shared.ports import PasswordHasher, UnitOfWork
+
+
+async def set_secretary(
+    *, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer, org_id: int | None,
+    id_number: str, name: str, mobile: str | None,
+) -> Member:
+    org = await administered_org(uow, viewer, org_id, "orgId")
+    assert org.id is not None
+    problems = Problems()
+    parsed = idcard.parse(id_number, today(clock), field="idNumber", rule="ORG-8")
+    if isinstance(parsed, list):
+        problems.extend(parsed)
+    name = (name or "").strip()
+    if not name:
+        problems.add("NAME_REQUIRED", "请填写书记姓名", "name", "ORG-8")
+    problems.extend(member_rules.mobile_problems(mobile))
+    person = None if isinstance(parsed, list) else await uow.members.by_id_number(parsed.value)
+    if person is not None and name and person.name != name:
+        problems.add("NAME_MISMATCH", "姓名与该身份证号已登记的姓名不一致", "name", "ORG-8")
+    current = [p for p in await uow.members.positions_in(org.id) if p.position == values.SECRETARY]
+    admins = {a.member_id for a in await uow.admins.of_org(org.id)}
+    for old in current:
+        if old.member_id in admins and (person is None or old.member_id != person.id):
+            problems.add("OLD_SECRETARY_IS_ADMIN", "原书记仍是本组织管理员，请先取消其管理员权限", "idNumber", "MEM-12")
+    problems.raise_if_any()
+    assert not isinstance(parsed, list)
+    now = clock.now()
+    if person is None:
+        person = Member(name=name, id_number=parsed.value, gender=parsed.gender, birth_date=parsed.birth_date,
+                        mobile=(mobile or "").strip() or None, created_at=now)
+        uow.members.add(person)
+        await uow.flush()
+    elif mobile and mobile.strip():
+        person.mobile = mobile.strip()
+    assert person.id is not None
+    if await uow.accounts.by_id_number(parsed.value) is None:
+        initial = account_rules.initial_password(parsed.value)
+        uow.accounts.add(Account(member_id=person.id, id_number=parsed.value,
+                                 password_hash=await hasher.hash(initial), must_change_password=True,
+                                 created_at=now))
+    for old in current:
+        if old.member_id != person.id:
+            old.position = values.NO_POSITION
+    position = await uow.members.position(person.id, org.id)
+    if position is None:
+        uow.members.add_position(CadrePosition(member_id=person.id, org_id=org.id, position=values.SECRETARY,
+                                               since=f"{today(clock):%Y-%m}"))
+    else:
+        position.position = values.SECRETARY
+    uow.audit.add(AuditEntry(at=now, actor_member_id=viewer.member.id, action="setSecretary",
+                             subject=f"Organization:{org.id}", detail=f"Member:{person.id}"))
+    await uow.commit()
+    return person

@@ -140,10 +140,10 @@ class SqlOrganizations(_Repository):
             ),
             execution_options={"synchronize_session": False},
         )
-        # Objects already loaded in this session are read again when next used.
+        # Objects already loaded in this session are read again, so none keeps a stale path.
         for obj in list(self.session.identity_map.values()):
             if isinstance(obj, Organization) and obj.path.startswith(old_path):
-                self.session.expire(obj)
+                await self.session.refresh(obj)
 
     async def delete(self, org: Organization) -> None:
         await self.session.delete(org)

@@ -1,0 +1,69 @@
+"""A nested tree query costs about one SQL statement per level, however wide the tree (issue: org context)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
+from orgapi import oid
+from sqlalchemy import event, insert
+
+from zhtj.domain.organization.model import child_path
+from zhtj.infrastructure.tables.schema import organizations
+
+TREE = """query($id: ID!, $n: Int!) { organization(id: $id) { shortName
+  children(first: $n) { nodes { shortName
+    children(first: $n) { nodes { shortName
+      children(first: $n) { totalCount nodes { shortName depth } } } } } } } }"""
+
+
+async def _grow(db, root, width: int) -> None:
+    """Three levels of `width` children each under the root, inserted in bulk with known ids."""
+    rows, level, next_id = [], [(root.id, root.path, 0)], 1000
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for depth in (1, 2, 3):
+        children = []
+        for parent_id, parent_path, _ in level:
+            for i in range(width):
+                path = child_path(parent_path, next_id)
+                rows.append({"id": next_id, "parent_id": parent_id, "path": path, "depth": depth,
+                             "category": "团的领导机关" if depth < 3 else "团支部", "short_name": f"{depth}-{next_id}",
+                             "full_name": f"组织{next_id}", "sort_order": i, "category_changed": False,
+                             "created_at": now})
+                children.append((next_id, path, depth))
+                next_id += 1
+        level = children
+    async with db.engine.begin() as conn:
+        for start in range(0, len(rows), 5000):
+            await conn.execute(insert(organizations), rows[start:start + 5000])
+
+
+async def _statements_for(client, root, width: int) -> tuple[int, dict]:
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    engine = client.app.state.services.db.engine.sync_engine
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):  # SQLite's explicit BEGIN
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        data = await client.query(TREE, {"id": oid(root), "n": width})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen), data
+
+
+@pytest.mark.parametrize("width", [3, 30])
+async def test_nested_tree_costs_the_same_statements_at_any_width(client, root, db, width):
+    await _grow(db, root, width)
+    statements, data = await _statements_for(client, root, width)
+    level1 = data["organization"]["children"]["nodes"]
+    assert len(level1) == width
+    leaves = [leaf for a in level1 for b in a["children"]["nodes"] for leaf in b["children"]["nodes"]]
+    assert len(leaves) == width ** 3 and {leaf["depth"] for leaf in leaves} == {3}
+    assert all(b["children"]["totalCount"] == width for a in level1 for b in a["children"]["nodes"])
+    # Auth (token, account, person, admin orgs), the root, three levels of children, one count.
+    assert statements == 9, statements

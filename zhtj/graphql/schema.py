@@ -16,6 +16,7 @@ from zhtj.graphql.extensions import AccessGate, RequestErrors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
+from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.types import MemberType
 from zhtj.graphql.organization.migration import MigrationMutation, MigrationType
 from zhtj.graphql.organization.mutations import OrganizationMutation
@@ -42,7 +43,7 @@ class Query(IdentityQuery, OrganizationQuery):
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AdminMutation, OrganizationMutation, MigrationMutation):
+class Mutation(IdentityMutation, AdminMutation, OrganizationMutation, MigrationMutation, MembershipMutation):
     pass
 
 

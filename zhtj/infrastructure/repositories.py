@@ -182,6 +182,17 @@ class SqlMembers(_Repository):
         stmt = select(CadrePosition).where(cadre_positions.c.org_id == org_id).order_by(cadre_positions.c.id)
         return list(await self.session.scalars(stmt))
 
+    async def positions_of(self, member_id: int) -> list[CadrePosition]:
+        stmt = select(CadrePosition).where(cadre_positions.c.member_id == member_id).order_by(cadre_positions.c.id)
+        return list(await self.session.scalars(stmt))
+
+    async def by_development_number(self, number: str) -> Member | None:
+        return await self.session.scalar(select(Member).where(members.c.development_number == number))
+
+    async def delete(self, member: Member) -> None:
+        await self.session.delete(member)
+        await self.session.flush()
+
     async def delete_positions_in(self, org_id: int) -> None:
         await self.session.flush()
         await self.session.execute(delete(cadre_positions).where(cadre_positions.c.org_id == org_id),

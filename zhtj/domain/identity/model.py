@@ -80,3 +80,16 @@ class AdminCode:
     @property
     def is_live(self) -> bool:
         return self.used_at is None and self.revoked_at is None
+
+
+@dataclass(eq=False)
+class PasswordResetCode:
+    """ACC-5: issued by an admin of the member's org or its parent; valid 2 days, used once."""
+
+    account_id: int
+    code_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    issued_by: int | None = None
+    used_at: datetime | None = None
+    id: int | None = field(default=None)

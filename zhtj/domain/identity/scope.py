@@ -4,6 +4,7 @@ record and their own org. Anything outside scope is treated as not found, never 
 from __future__ import annotations
 
 from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership.model import Member
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared.errors import NotFound
 from zhtj.domain.shared.ports import UnitOfWork
@@ -34,3 +35,28 @@ async def administered_org(uow: UnitOfWork, viewer: Viewer, org_id: int | None, 
     if org is None or not administers(viewer, org):
         raise NotFound(field, "组织")
     return org
+
+
+async def visible_member(uow: UnitOfWork, viewer: Viewer, member_id: int | None, field: str) -> Member:
+    """The member if the viewer may act on them (ACC-4): themself, people of branches in scope, and cadres
+    holding a post in an org in scope; otherwise NOT_FOUND on the field."""
+    member = await uow.members.get(member_id) if member_id is not None else None
+    if member is not None and await administers_member(uow, viewer, member):
+        return member
+    if member is not None and member.id == viewer.member.id:
+        return member
+    raise NotFound(field, "团员")
+
+
+async def administers_member(uow: UnitOfWork, viewer: Viewer, member: Member) -> bool:
+    orgs = await member_orgs(uow, member)
+    return any(administers(viewer, org) for org in orgs)
+
+
+async def member_orgs(uow: UnitOfWork, member: Member) -> list[Organization]:
+    """The member's branch and the orgs where they hold a post."""
+    assert member.id is not None
+    ids = [p.org_id for p in await uow.members.positions_of(member.id)]
+    if member.branch_id is not None:
+        ids.insert(0, member.branch_id)
+    return await uow.organizations.get_many(list(dict.fromkeys(ids)))

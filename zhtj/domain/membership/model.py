@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+ACTIVE = "ACTIVE"                      # entered by an admin, or a self-report approved
+AWAITING_REVIEW = "AWAITING_REVIEW"    # MEM-14: a self-report waiting for the branch
+RETURNED = "RETURNED"                  # MEM-14: returned with a reason, to be edited
+WITHDRAWN = "WITHDRAWN"                # MEM-14: withdrawn by the member
+
 
 @dataclass(eq=False)
 class Member:
+    """团员 or 团干部 (MEM-2). Cadres of committees and leading bodies may have no branch (MEM-1)."""
+
     name: str
     id_number: str
     gender: str
@@ -17,6 +24,33 @@ class Member:
     join_date: str | None = None  # YYYY-MM
     mobile: str | None = None
     created_at: datetime | None = None
+    ethnicity: str | None = None
+    ethnicity_note: str | None = None  # the name, when ethnicity is 其他
+    occupation: str | None = None
+    study_status: str | None = None
+    job_type: str | None = None
+    education: str | None = None
+    development_number: str | None = None
+    party_join_date: date | None = None
+    is_cadre: bool = False
+    household_address: str | None = None
+    email: str | None = None
+    qq: str | None = None
+    wechat: str | None = None
+    weibo: str | None = None
+    submitted_party_application: bool | None = None
+    party_application_date: date | None = None
+    registered_volunteer: bool | None = None
+    volunteer_since: str | None = None  # YYYY-MM
+    verification: str = "未校验"  # MEM-13
+    verification_note: str | None = None
+    verification_photo: str | None = None
+    verification_checked_at: datetime | None = None
+    status: str = ACTIVE  # MEM-14
+    report_submitted_at: datetime | None = None
+    report_return_reason: str | None = None
+    graduate: bool = False  # ORG-11
+    updated_at: datetime | None = None
     id: int | None = field(default=None)
 
 
@@ -28,4 +62,8 @@ class CadrePosition:
     org_id: int
     position: str
     since: str | None = None  # YYYY-MM
+    appointment_method: str | None = None  # 任现职方式
+    cadre_nature: str | None = None  # 团干部性质
+    on_party_committee: bool | None = None  # 是否同级党(工)委委员
+    on_duty: str | None = None  # 在岗状态, committees only
     id: int | None = field(default=None)

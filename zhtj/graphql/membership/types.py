@@ -10,14 +10,23 @@ from strawberry import relay
 from strawberry.types import Info
 
 from zhtj.domain.identity.scope import administers, can_see_member
-from zhtj.domain.membership import idcard
+from zhtj.domain.membership import idcard, rules
 from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.shared import values
+from zhtj.domain.shared.clock import today
+from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.context import Context
 
 if TYPE_CHECKING:
     from zhtj.graphql.organization.types import OrganizationType
 
 OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.organization.types")]
+
+# Stored fields shown as they are (MEM-2).
+PLAIN = ("name", "gender", "birth_date", "ethnicity", "ethnicity_note", "occupation", "study_status", "job_type",
+         "education", "political_status", "join_date", "development_number", "party_join_date", "is_cadre",
+         "household_address", "email", "qq", "wechat", "weibo", "submitted_party_application",
+         "party_application_date", "registered_volunteer", "volunteer_since", "verification", "graduate")
 
 
 async def visible_member(info: Info[Context, Any], member_id: int) -> Member | None:
@@ -29,34 +38,73 @@ async def visible_member(info: Info[Context, Any], member_id: int) -> Member | N
     if member is None:
         return None
     branch = await ctx.loaders.org_by_id.load(member.branch_id) if member.branch_id else None
-    if can_see_member(viewer, member_id, branch):
+    if can_see_member(viewer, member_id, branch) or await _administered(info, member):
         return member
-    for position in await ctx.loaders.positions_by_member_id.load(member_id):
-        org = await ctx.loaders.org_by_id.load(position.org_id)
-        if org is not None and administers(viewer, org):
-            return member
     return None
 
 
-@strawberry.type(name="Member", description="团员或团干部.")
+async def _administered(info: Info[Context, Any], member: Member) -> bool:
+    ctx = info.context
+    viewer = ctx.require_viewer(allow_initial_password=True)
+    orgs = [member.branch_id] if member.branch_id else []
+    orgs += [p.org_id for p in await ctx.loaders.positions_by_member_id.load(member.id or 0)]
+    for org_id in orgs:
+        org = await ctx.loaders.org_by_id.load(org_id)
+        if org is not None and administers(viewer, org):
+            return True
+    return False
+
+
+def _listed(info: Info[Context, Any]) -> bool:
+    """Whether the field is read inside a list (a connection, a search result): contacts are masked there."""
+    path = info.path
+    while path is not None:
+        if isinstance(path.key, int):
+            return True
+        path = path.prev
+    return False
+
+
+def mask_mobile(mobile: str) -> str:
+    return mobile[:3] + "****" + mobile[-4:] if len(mobile) == 11 else "*" * len(mobile)
+
+
+@strawberry.type(name="Member", description="团员或团干部 (MEM-2).")
 class MemberType(relay.Node):
     id: relay.NodeID[int]
     name: str
     id_number_masked: str = strawberry.field(description="110101********123X: the full number is never listed.")
     gender: str
     birth_date: date
-    join_date: str | None = strawberry.field(description="入团时间, YYYY-MM.")
+    ethnicity: str | None = strawberry.field(description="民族 (valueLists.ethnicities).")
+    ethnicity_note: str | None = strawberry.field(description="The group's name when ethnicity is 其他.")
+    occupation: str | None = strawberry.field(description="职业: 青年学生 or 职业青年.")
+    study_status: str | None = strawberry.field(description="在读状况, students (MEM-10).")
+    job_type: str | None = strawberry.field(description="具体职业, working youth.")
+    education: str | None = strawberry.field(description="学历: the highest level finished (MEM-10).")
     political_status: str
+    join_date: str | None = strawberry.field(description="入团时间, YYYY-MM.")
+    development_number: str | None = strawberry.field(description="发展团员编号 (MEM-7, NUM-F*).")
+    party_join_date: date | None
+    is_cadre: bool
+    household_address: str | None
+    email: str | None
+    qq: str | None
+    wechat: str | None
+    weibo: str | None
+    submitted_party_application: bool | None
+    party_application_date: date | None
+    registered_volunteer: bool | None
+    volunteer_since: str | None
+    verification: str = strawberry.field(description="实名校验 (MEM-13): 未校验, 校验通过, 校验不通过, 线下通过.")
+    graduate: bool = strawberry.field(description="Flagged a graduate by the yearly switch (ORG-11).")
     _member: strawberry.Private[Member]
 
     @classmethod
     def from_domain(cls, member: Member) -> MemberType:
         assert member.id is not None
-        return cls(
-            id=member.id, name=member.name, id_number_masked=idcard.mask(member.id_number),
-            gender=member.gender, birth_date=member.birth_date, join_date=member.join_date,
-            political_status=member.political_status, _member=member,
-        )
+        return cls(id=member.id, id_number_masked=idcard.mask(member.id_number), _member=member,
+                   **{name: getattr(member, name) for name in PLAIN})
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -64,6 +112,21 @@ class MemberType(relay.Node):
     ) -> list[MemberType | None]:
         found = [await visible_member(info, int(i)) if i.isdigit() else None for i in node_ids]
         return [cls.from_domain(m) if m else None for m in found]
+
+    @strawberry.field(description="The full ID number: for an admin in scope (or the member), and every "
+                                  "read is written to the audit log.")
+    async def id_number(self, info: Info[Context, Any]) -> str:
+        ctx = info.context
+        viewer = ctx.require_viewer(allow_initial_password=True)
+        if viewer.member.id != self._member.id and not await _administered(info, self._member):
+            raise AccessDenied("FORBIDDEN", "无权查看完整身份证号")
+        await ctx.audit("readIdNumber", f"Member:{self._member.id}")
+        return self._member.id_number
+
+    @strawberry.field(description="手机号码: masked (138****8000) in lists and search results.")
+    def mobile(self, info: Info[Context, Any]) -> str | None:
+        value = self._member.mobile
+        return mask_mobile(value) if value and _listed(info) else value
 
     @strawberry.field(description="The member's branch (所在团支部), if the viewer may see it.")
     async def branch(self, info: Info[Context, Any]) -> OrganizationRef | None:
@@ -80,18 +143,56 @@ class MemberType(relay.Node):
         held = await info.context.loaders.positions_by_member_id.load(self._member.id)
         return [CadrePositionType.from_domain(p, self._member) for p in held if await visible_org(info, p.org_id)]
 
+    @strawberry.field(description="MEM-16: every * field of MEM-2 that applies is filled.")
+    async def profile_complete(self, info: Info[Context, Any]) -> bool:
+        return not await self._missing(info)
+
+    @strawberry.field(description="MEM-16: the * fields still empty (input field names), applicationForm "
+                                  "for those who joined in 2020 or later (MEM-9).")
+    async def missing_fields(self, info: Info[Context, Any]) -> list[str]:
+        return await self._missing(info)
+
+    async def _missing(self, info: Info[Context, Any]) -> list[str]:
+        m = self._member
+        loaders = info.context.loaders
+        posts = [p for p in await loaders.positions_by_member_id.load(m.id or 0) if p.position != values.NO_POSITION]
+        post = posts[0] if posts else None
+        org = await loaders.org_by_id.load(post.org_id) if post else None
+        fields = {"name": m.name, "idNumber": m.id_number, "ethnicity": m.ethnicity, "occupation": m.occupation,
+                  "studyStatus": m.study_status, "jobType": m.job_type, "education": m.education,
+                  "politicalStatus": m.political_status, "joinDate": m.join_date, "partyJoinDate": m.party_join_date,
+                  "isCadre": m.is_cadre, "mobile": m.mobile, "householdAddress": m.household_address,
+                  "registeredVolunteer": m.registered_volunteer}
+        if post is not None:
+            fields.update(position=post.position, positionSince=post.since, cadreNature=post.cadre_nature,
+                          onPartyCommittee=post.on_party_committee, onDuty=post.on_duty)
+        return rules.missing_fields(
+            fields, is_cadre=m.is_cadre, is_student=m.occupation == values.STUDENT,
+            org_is_committee=org is not None and org.category in values.COMMITTEE_CATEGORIES,
+            party_member=m.political_status in values.PARTY_STATUSES,
+            joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=False)
+
+    @strawberry.field(description="周岁 today.")
+    def age(self, info: Info[Context, Any]) -> int:
+        return idcard.age_on(self._member.birth_date, today(info.context.clock))
+
 
 @strawberry.type(name="CadrePosition", description="团内职务: a post one person holds in one org.")
 class CadrePositionType:
     position: str = strawberry.field(description="团内现任职务 (MEM-12).")
     since: str | None = strawberry.field(description="任现职年月, YYYY-MM.")
+    appointment_method: str | None = strawberry.field(description="任现职方式.")
+    cadre_nature: str | None = strawberry.field(description="团干部性质: 专职, 兼职, 挂职.")
+    on_party_committee: bool | None = strawberry.field(description="是否同级党(工)委委员.")
+    on_duty: str | None = strawberry.field(description="在岗状态, cadres of committees.")
     member: MemberType
     _position: strawberry.Private[CadrePosition]
 
     @classmethod
     def from_domain(cls, position: CadrePosition, member: Member) -> CadrePositionType:
-        return cls(position=position.position, since=position.since, member=MemberType.from_domain(member),
-                   _position=position)
+        return cls(position=position.position, since=position.since, appointment_method=position.appointment_method,
+                   cadre_nature=position.cadre_nature, on_party_committee=position.on_party_committee,
+                   on_duty=position.on_duty, member=MemberType.from_domain(member), _position=position)
 
     @strawberry.field
     async def organization(self, info: Info[Context, Any]) -> OrganizationRef | None:

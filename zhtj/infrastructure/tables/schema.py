@@ -12,10 +12,19 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import registry
 
-from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
+from zhtj.domain.identity.model import (
+    Account,
+    AdminCode,
+    AuditEntry,
+    AuthToken,
+    LoginThrottle,
+    OrgAdmin,
+    PasswordResetCode,
+)
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.organization.model import Organization, OrgMigration
 from zhtj.infrastructure.tables.types import BigId, UtcDateTime, path_type
@@ -64,7 +73,36 @@ members = Table(
     Column("join_date", String(7)),
     Column("mobile", String(20)),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("ethnicity", String(20)),
+    Column("ethnicity_note", String(20)),
+    Column("occupation", String(10)),
+    Column("study_status", String(20)),
+    Column("job_type", String(20)),
+    Column("education", String(20)),
+    Column("development_number", String(20)),
+    Column("party_join_date", Date),
+    Column("is_cadre", Boolean, nullable=False, server_default=false()),
+    Column("household_address", String(200)),
+    Column("email", String(100)),
+    Column("qq", String(20)),
+    Column("wechat", String(50)),
+    Column("weibo", String(50)),
+    Column("submitted_party_application", Boolean),
+    Column("party_application_date", Date),
+    Column("registered_volunteer", Boolean),
+    Column("volunteer_since", String(7)),
+    Column("verification", String(10), nullable=False, server_default="未校验"),
+    Column("verification_note", Text),
+    Column("verification_photo", String(100)),
+    Column("verification_checked_at", UtcDateTime),
+    Column("status", String(20), nullable=False, server_default="ACTIVE"),
+    Column("report_submitted_at", UtcDateTime),
+    Column("report_return_reason", Text),
+    Column("graduate", Boolean, nullable=False, server_default=false()),
+    Column("updated_at", UtcDateTime),
     Index(None, "id_number", unique=True),
+    Index(None, "development_number", unique=True),
+    Index(None, "status", "branch_id"),
     Index(None, "branch_id"),
     Index(None, "name"),
 )
@@ -76,6 +114,10 @@ cadre_positions = Table(
     Column("org_id", BigId, ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False),
     Column("position", String(20), nullable=False),
     Column("since", String(7)),
+    Column("appointment_method", String(10)),
+    Column("cadre_nature", String(10)),
+    Column("on_party_committee", Boolean),
+    Column("on_duty", String(10)),
     UniqueConstraint("member_id", "org_id"),
     Index(None, "org_id"),
 )
@@ -177,6 +219,19 @@ downloads = Table(
     Column("expires_at", UtcDateTime, nullable=False),
 )
 
+password_reset_codes = Table(
+    "password_reset_codes", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("account_id", BigId, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("issued_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("used_at", UtcDateTime),
+    UniqueConstraint("code_hash"),
+    Index(None, "account_id"),
+)
+
 mapper_registry = registry()
 _started = False
 
@@ -191,6 +246,6 @@ def start_mappers() -> None:
         (Organization, organizations), (Member, members), (CadrePosition, cadre_positions),
         (Account, accounts), (AuthToken, auth_tokens), (LoginThrottle, login_throttles),
         (OrgAdmin, org_admins), (AuditEntry, audit_log), (AdminCode, admin_codes),
-        (OrgMigration, org_migrations),
+        (OrgMigration, org_migrations), (PasswordResetCode, password_reset_codes),
     ):
         mapper_registry.map_imperatively(cls, table)

@@ -1,0 +1,267 @@
+"""Use cases of the membership context: enter members and cadres, edit profiles, delete (MEM-1..16)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from zhtj.domain.identity import rules as account_rules
+from zhtj.domain.identity.model import Account, AuditEntry
+from zhtj.domain.identity.scope import administered_org, administers, member_orgs, visible_member
+from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership import idcard, profile, rules
+from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.membership.profile import MemberForm
+from zhtj.domain.organization.model import Organization, is_within
+from zhtj.domain.shared import values
+from zhtj.domain.shared.clock import Clock, today
+from zhtj.domain.shared.errors import DomainError, NotFound, Problem
+from zhtj.domain.shared.ports import PasswordHasher, UnitOfWork
+
+MEMBER_ORGS = (values.BRANCH, values.GRADUATE_ORG)
+
+
+def _audit(uow: UnitOfWork, clock: Clock, viewer: Viewer, action: str, member: Member, detail: str = "") -> None:
+    uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=viewer.member.id, action=action,
+                             subject=f"Member:{member.id}", detail=detail))
+
+
+async def province_name(uow: UnitOfWork, org: Organization) -> str | None:
+    """The province-level org's names, for the provincial variants of MEM-5 and MEM-7."""
+    province_id = org.province_id()
+    province = org if province_id == org.id else await uow.organizations.get(province_id) if province_id else None
+    return profile.province_of(f"{province.short_name}{province.full_name}") if province else None
+
+
+async def _org_or_problem(uow: UnitOfWork, viewer: Viewer, org_id: int | None, field: str,
+                          problems: list[Problem]) -> Organization | None:
+    try:
+        return await administered_org(uow, viewer, org_id, field)
+    except NotFound as missing:
+        problems += missing.problems
+        return None
+
+
+async def uniqueness_problems(uow: UnitOfWork, viewer: Viewer, form: MemberForm,
+                              except_id: int | None = None) -> list[Problem]:
+    """MEM-4: one ID number in the whole system; NUM-4: one number, one member."""
+    problems = []
+    number = idcard.normalize(form.id_number or "")
+    holder = await uow.members.by_id_number(number) if number else None
+    if holder is not None and holder.id != except_id:
+        where = [o for o in await member_orgs(uow, holder) if administers(viewer, o)]
+        message = rules.ID_NUMBER_TAKEN.message + (f"（所在组织：{where[0].full_name}）" if where else "")
+        problems.append(replace(rules.ID_NUMBER_TAKEN, message=message))
+    development = (form.development_number or "").strip()
+    occupant = await uow.members.by_development_number(development) if development else None
+    if occupant is not None and occupant.id != except_id:
+        branch = await uow.organizations.get(occupant.branch_id) if occupant.branch_id else None
+        message = f"该发展团员编号已被占用（占用组织：{branch.full_name if branch else '无'}，团员：{occupant.name}）"
+        problems.append(Problem("DEVELOPMENT_NUMBER_TAKEN", message, "developmentNumber", "NUM-4"))
+    return problems
+
+
+async def _new_person(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, form: MemberForm,
+                      branch_id: int | None) -> Member:
+    """The person and their account (ACC-1: initial password, to be changed at first login)."""
+    parsed = idcard.parse(form.id_number or "", today(clock))
+    assert not isinstance(parsed, list)
+    now = clock.now()
+    member = Member(name="", id_number=parsed.value, gender=parsed.gender, birth_date=parsed.birth_date,
+                    branch_id=branch_id, created_at=now, updated_at=now)
+    profile.apply(form, member)
+    uow.members.add(member)
+    await uow.flush()
+    assert member.id is not None
+    uow.accounts.add(Account(member_id=member.id, id_number=parsed.value, must_change_password=True,
+                             password_hash=await hasher.hash(account_rules.initial_password(parsed.value)),
+                             created_at=now))
+    return member
+
+
+def _post(form: MemberForm, member_id: int, org_id: int) -> CadrePosition:
+    return CadrePosition(member_id=member_id, org_id=org_id, position=rules.normalize_position(form.position),
+                         since=(form.position_since or "").strip() or None,
+                         appointment_method=form.appointment_method or None, cadre_nature=form.cadre_nature or None,
+                         on_party_committee=form.on_party_committee, on_duty=form.on_duty or None)
+
+
+async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
+                       branch_id: int | None, form: MemberForm) -> Member:
+    """录入团员 (MEM-1..12, NUM-F*, NUM-4): into a branch in scope; every problem of the form at once."""
+    problems: list[Problem] = []
+    branch = await _org_or_problem(uow, viewer, branch_id, "branchId", problems)
+    if branch is not None and branch.category not in MEMBER_ORGS:
+        problems.append(Problem("BRANCH_REQUIRED", "团员只能录入到团支部；团委、团工委、团总支请录入团干部",
+                                "branchId", "MEM-1"))
+    province = await province_name(uow, branch) if branch else None
+    problems += profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
+    problems += await uniqueness_problems(uow, viewer, form)
+    if problems:
+        raise DomainError(problems)
+    assert branch is not None and branch.id is not None
+    member = await _new_person(uow, clock, hasher, form, branch.id)
+    assert member.id is not None
+    if form.is_cadre:
+        uow.members.add_position(_post(form, member.id, branch.id))
+    _audit(uow, clock, viewer, "enterMember", member, f"Organization:{branch.id}")
+    await uow.commit()
+    return member
+
+
+async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
+                      org_id: int | None, form: MemberForm) -> Member:
+    """录入团干部 of a committee or leading body (MEM-1, MEM-12). A person already in the system (same ID
+    number and name) takes the post in this org as well: one person may be a cadre of several orgs."""
+    problems: list[Problem] = []
+    org = await _org_or_problem(uow, viewer, org_id, "orgId", problems)
+    if org is not None and org.category in values.BRANCH_CATEGORIES:
+        message = "团支部的团干部请通过录入团员录入（选择是团干部）"
+        problems.append(Problem("CADRE_OF_BRANCH", message, "orgId", "MEM-1"))
+    form = replace(form, is_cadre=True)
+    category = org.category if org else values.LEADING_BODY
+    existing = await uow.members.by_id_number(idcard.normalize(form.id_number or ""))
+    if existing is not None and existing.name == (form.name or "").strip():
+        problems += rules.id_number_problems(form.id_number, form.id_number_confirm, today=today(clock))
+        problems += rules.cadre_problems(position=form.position, org_category=category,
+                                         cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
+                                         position_since=form.position_since, today=today(clock))
+        if org is not None and existing.id is not None and await uow.members.position(existing.id, org.id or 0):
+            problems.append(Problem("ALREADY_CADRE", "该人员已是本组织的团干部，请使用职务变更", "idNumber", "MEM-12"))
+    else:
+        province = await province_name(uow, org) if org else None
+        problems += profile.form_problems(form, today=today(clock), org_category=category, province=province)
+        problems += await uniqueness_problems(uow, viewer, form)
+    if problems:
+        raise DomainError(problems)
+    assert org is not None and org.id is not None
+    member = existing or await _new_person(uow, clock, hasher, form, None)
+    assert member.id is not None
+    member.is_cadre = True
+    uow.members.add_position(_post(form, member.id, org.id))
+    _audit(uow, clock, viewer, "enterCadre", member, f"Organization:{org.id}")
+    await uow.commit()
+    return member
+
+
+async def update_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None,
+                        changes: dict[str, Any]) -> Member:
+    """修改团员信息: the whole profile is checked again; a new name or ID number resets the name/ID
+    check (MEM-13), and a new ID number is typed twice and becomes the login name (ACC-1)."""
+    member = await visible_member(uow, viewer, member_id, "id")
+    assert member.id is not None
+    current = MemberForm.of(member)
+    form = current.merged(changes)
+    id_changed = "id_number" in changes and idcard.normalize(changes["id_number"] or "") != member.id_number
+    if not id_changed:
+        form.id_number_confirm = None
+    elif changes.get("id_number_confirm") is None:
+        form.id_number_confirm = ""  # a new number must be typed twice
+    branch = await uow.organizations.get(member.branch_id) if member.branch_id else None
+    province = await province_name(uow, branch) if branch else None
+    problems = profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province,
+                                     check_post=False)
+    problems += await uniqueness_problems(uow, viewer, form, except_id=member.id)
+    if problems:
+        raise DomainError(problems)
+    name_changed = (form.name or "").strip() != member.name
+    profile.apply(form, member)
+    if id_changed:
+        parsed = idcard.parse(form.id_number or "", today(clock))
+        assert not isinstance(parsed, list)
+        member.id_number, member.gender, member.birth_date = parsed.value, parsed.gender, parsed.birth_date
+        account = await uow.accounts.by_id_number(current.id_number or "")
+        if account is not None:
+            account.id_number = parsed.value
+    if id_changed or name_changed:
+        member.verification, member.verification_note, member.verification_photo = "未校验", None, None
+    member.updated_at = clock.now()
+    _audit(uow, clock, viewer, "updateMember", member, ", ".join(sorted(changes)))
+    await uow.commit()
+    return member
+
+
+async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None,
+                          org_id: int | None, form: MemberForm) -> CadrePosition:
+    """职务变更 (MEM-12): sets, changes or ends (无职务) a person's post in an org in scope. A new
+    secretary replaces the old one once the old one is no longer an admin of the org (ACC-3)."""
+    problems: list[Problem] = []
+    org = await _org_or_problem(uow, viewer, org_id, "orgId", problems)
+    member = await uow.members.get(member_id) if member_id is not None else None
+    held = await uow.members.position(member.id, org.id) if member and member.id and org and org.id else None
+    if member is None or (held is None and not await _may_see(uow, viewer, member)):
+        problems.append(NotFound("memberId", "团员").problems[0])
+        member = None
+    new = rules.normalize_position(form.position)
+    category = org.category if org else values.LEADING_BODY
+    admins = {a.member_id for a in await uow.admins.of_org(org.id)} if org and org.id else set()
+    old_secretaries: list[CadrePosition] = []
+    if new == values.NO_POSITION:
+        if member is not None and member.id in admins:
+            problems.append(Problem("ADMIN_MUST_BE_CADRE", "该团干部是本组织管理员，请先取消其管理员权限",
+                                    "position", "ACC-3"))
+        if held is None:
+            problems.append(Problem("NO_POST_TO_END", "该人员在本组织没有担任职务", "position", "MEM-12"))
+    else:
+        problems += rules.cadre_problems(position=form.position, org_category=category,
+                                         cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
+                                         position_since=form.position_since, today=today(clock))
+        if new == values.SECRETARY and org is not None and org.id is not None:
+            old_secretaries = [p for p in await uow.members.positions_in(org.id)
+                               if p.position == values.SECRETARY and member is not None and p.member_id != member.id]
+            if any(p.member_id in admins for p in old_secretaries):
+                problems.append(Problem("OLD_SECRETARY_IS_ADMIN", "原书记仍是本组织管理员，请先取消其管理员权限",
+                                        "position", "MEM-12"))
+    if problems:
+        raise DomainError(problems)
+    assert member is not None and member.id is not None and org is not None and org.id is not None
+    for old in old_secretaries:
+        old.position = values.NO_POSITION
+    post = _post(form, member.id, org.id)
+    if held is None:
+        uow.members.add_position(post)
+        held = post
+    else:
+        held.position, held.since = post.position, post.since or held.since
+        held.appointment_method = post.appointment_method or held.appointment_method
+        held.cadre_nature = post.cadre_nature or held.cadre_nature
+        held.on_party_committee = (post.on_party_committee if post.on_party_committee is not None
+                                   else held.on_party_committee)
+        held.on_duty = post.on_duty or held.on_duty
+    await uow.flush()
+    member.is_cadre = any(p.position != values.NO_POSITION for p in await uow.members.positions_of(member.id))
+    _audit(uow, clock, viewer, "changePosition", member, f"Organization:{org.id} {new}")
+    await uow.commit()
+    return held
+
+
+async def _may_see(uow: UnitOfWork, viewer: Viewer, member: Member) -> bool:
+    try:
+        await visible_member(uow, viewer, member.id, "memberId")
+    except NotFound:
+        return False
+    return True
+
+
+async def delete_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None,
+                        reason: str | None) -> int:
+    """MEM-15: only admins of leading bodies, with a reason; never an admin, never someone in a running
+    transfer. Branch admins move people by transfer instead."""
+    member = await visible_member(uow, viewer, member_id, "id")
+    assert member.id is not None
+    problems: list[Problem] = []
+    orgs = await member_orgs(uow, member)
+    leading = [a for a in viewer.admin_of if a.category == values.LEADING_BODY]
+    if not any(is_within(o.path, a.path) for a in leading for o in orgs):
+        message = "只有团的领导机关管理员可以删除团员；团支部请通过组织关系转接办理"
+        problems.append(Problem("DELETE_MEMBER_NOT_ALLOWED", message, "id", "MEM-15"))
+    if not (reason or "").strip():
+        problems.append(Problem("REASON_REQUIRED", "请填写删除原因", "reason", "MEM-15"))
+    if await uow.admins.is_admin_anywhere(member.id):
+        problems.append(Problem("MEMBER_IS_ADMIN", "该人员是组织管理员，请先取消其管理员权限", "id", "MEM-15"))
+    if problems:
+        raise DomainError(problems)
+    _audit(uow, clock, viewer, "deleteMember", member, f"{member.name} {idcard.mask(member.id_number)}: {reason}")
+    await uow.members.delete(member)
+    await uow.commit()
+    return member.id

@@ -16,8 +16,11 @@ from zhtj.graphql.extensions import AccessGate, RequestErrors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
+from zhtj.graphql.identity.reset import PasswordResetMutation
 from zhtj.graphql.membership.mutations import MembershipMutation
+from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType
+from zhtj.graphql.membership.verification import VerificationMutation
 from zhtj.graphql.organization.migration import MigrationMutation, MigrationType
 from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
@@ -43,7 +46,10 @@ class Query(IdentityQuery, OrganizationQuery):
 
 
 @strawberry.type
-class Mutation(IdentityMutation, AdminMutation, OrganizationMutation, MigrationMutation, MembershipMutation):
+class Mutation(
+    IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
+    MembershipMutation, SelfReportMutation, VerificationMutation,
+):
     pass
 
 

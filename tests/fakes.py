@@ -6,7 +6,7 @@ import itertools
 from datetime import datetime
 from typing import Any
 
-from zhtj.domain.identity.model import Account, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
+from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.organization.model import Organization
 
@@ -55,7 +55,10 @@ class FakeRepo(_Store):
     async def root(self) -> Any:
         return self.find(parent_id=None)
 
-    async def lock(self, key: str) -> LoginThrottle:
+    async def lock(self, key: Any) -> Any:
+        """Throttles are made when missing; orgs are just read (nothing runs concurrently here)."""
+        if self._key != "key":
+            return self.find(id=key)
         found = self.find(key=key)
         if found is None:
             found = LoginThrottle(key=key)
@@ -73,6 +76,40 @@ class FakeRepo(_Store):
     async def orgs_of(self, member_id: int) -> list[Organization]:
         return [o for g in self.rows if g.member_id == member_id for o in self.orgs.rows if o.id == g.org_id]
 
+    async def of_org(self, org_id: int) -> list[OrgAdmin]:
+        return [g for g in self.rows if g.org_id == org_id]
+
+    async def remove(self, obj: Any) -> None:
+        self.rows.remove(obj)
+
+    async def is_admin_anywhere(self, member_id: int) -> bool:
+        return any(g.member_id == member_id for g in self.rows)
+
+    async def position(self, member_id: int, org_id: int) -> CadrePosition | None:
+        return next((p for p in self.positions if p.member_id == member_id and p.org_id == org_id), None)
+
+    async def positions_in(self, org_id: int) -> list[CadrePosition]:
+        return [p for p in self.positions if p.org_id == org_id]
+
+    async def positions_of(self, member_id: int) -> list[CadrePosition]:
+        return [p for p in self.positions if p.member_id == member_id]
+
+    async def get_many(self, ids: list[int]) -> list[Any]:
+        return [r for i in ids for r in self.rows if r.id == i]
+
+    async def children(self, parent_id: int) -> list[Organization]:
+        return sorted((o for o in self.rows if o.parent_id == parent_id), key=lambda o: (o.sort_order, o.id))
+
+
+class FakeAdminCodes(FakeRepo):
+    """注册码 are found by their keyed hash (ACC-3)."""
+
+    async def by_hash(self, code_hash: str, for_update: bool = False) -> AdminCode | None:
+        return self.find(code_hash=code_hash)
+
+    async def live_for(self, org_id: int) -> list[AdminCode]:
+        return [c for c in self.rows if c.org_id == org_id and c.is_live]
+
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
@@ -86,6 +123,7 @@ class FakeUnitOfWork:
         self.admins = FakeRepo(ids, key="org_id")
         self.admins.orgs = self.organizations  # type: ignore[attr-defined]
         self.audit = FakeRepo(ids)
+        self.admin_codes = FakeAdminCodes(ids)
         self.commits = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:

@@ -24,7 +24,9 @@ from zhtj.domain.shared.clock import Clock, SystemClock
 from zhtj.domain.shared.ports import PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.schema import schema
+from zhtj.infrastructure import downloads
 from zhtj.infrastructure.db import create_database
+from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.passwords import Argon2Hasher
 from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
@@ -83,6 +85,7 @@ def create_app(
     db = create_database(settings.database_url)
     services = Services(settings=settings, db=db, clock=clock or SystemClock(), hasher=hasher or Argon2Hasher())
     graphql_app = ClosingContexts(GraphQLView(services))
+    files = LocalFiles(settings.files_dir)
 
     async def healthz(_: Request) -> Response:
         try:
@@ -93,6 +96,26 @@ def create_app(
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": db.dialect})
 
+    async def download(request: Request) -> Response:
+        """A file made for this account (downloads.py): 401 without a live token, 404 for anyone else's
+        or an unknown id, 410 once expired."""
+        token = _bearer(request.headers.get("authorization", ""))
+        async with SqlUnitOfWork(db.read_sessions) as uow:
+            viewer = await authenticate(uow=uow, clock=services.clock, secret=settings.secret_key,
+                                        token=token) if token else None
+            if viewer is None:
+                return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            assert uow.session is not None
+            found = await downloads.find(uow.session, request.path_params["id"])
+        if found is None or found.account_id != viewer.account.id:
+            return JSONResponse({"error": "文件不存在"}, status_code=404)
+        content = None if found.is_expired(services.clock.now()) else await files.read(found.stored_name)
+        if content is None:
+            return JSONResponse({"error": "下载链接已过期，请重新生成"}, status_code=410)
+        return Response(content, media_type=found.content_type, headers={
+            "Content-Disposition": downloads.content_disposition(found.file_name),
+            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        })
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -103,6 +126,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/downloads/{id}", download),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
         lifespan=lifespan,

@@ -78,6 +78,9 @@ class SqlOrganizations(_Repository):
     async def get(self, org_id: int) -> Organization | None:
         return await self.session.get(Organization, org_id)
 
+    async def lock(self, org_id: int) -> Organization | None:
+        return await self.session.get(Organization, org_id, with_for_update=True, populate_existing=True)
+
     async def get_many(self, org_ids: Sequence[int]) -> list[Organization]:
         found = {o.id: o for o in await self.session.scalars(select(Organization).where(orgs.id.in_(org_ids)))}
         return [found[i] for i in org_ids if i in found]
@@ -221,8 +224,11 @@ class SqlAdmins(_Repository):
 
 
 class SqlAdminCodes(_Repository):
-    async def by_hash(self, code_hash: str) -> AdminCode | None:
-        return await self.session.scalar(select(AdminCode).where(admin_codes.c.code_hash == code_hash))
+    async def by_hash(self, code_hash: str, for_update: bool = False) -> AdminCode | None:
+        stmt = select(AdminCode).where(admin_codes.c.code_hash == code_hash)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        return await self.session.scalar(stmt)
 
     async def live_for(self, org_id: int) -> list[AdminCode]:
         stmt = select(AdminCode).where(

@@ -229,10 +229,18 @@ async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, memb
                                    else held.on_party_committee)
         held.on_duty = post.on_duty or held.on_duty
     await uow.flush()
-    member.is_cadre = any(p.position != values.NO_POSITION for p in await uow.members.positions_of(member.id))
+    for person_id in {member.id, *(old.member_id for old in old_secretaries)}:
+        await refresh_cadre_flag(uow, person_id)
     _audit(uow, clock, viewer, "changePosition", member, f"Organization:{org.id} {new}")
     await uow.commit()
     return held
+
+
+async def refresh_cadre_flag(uow: UnitOfWork, member_id: int) -> None:
+    """是否团干部 follows the posts: a cadre holds at least one post that is not 无职务 (MEM-2, MEM-12)."""
+    member = await uow.members.get(member_id)
+    if member is not None:
+        member.is_cadre = any(p.position != values.NO_POSITION for p in await uow.members.positions_of(member_id))
 
 
 async def _may_see(uow: UnitOfWork, viewer: Viewer, member: Member) -> bool:

@@ -10,6 +10,7 @@ from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.membership.services import refresh_cadre_flag
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
 from zhtj.domain.shared.errors import Problems
@@ -63,6 +64,9 @@ async def set_secretary(
                                                since=f"{today(clock):%Y-%m}"))
     else:
         position.position = values.SECRETARY
+    await uow.flush()
+    for person_id in {person.id, *(old.member_id for old in current)}:
+        await refresh_cadre_flag(uow, person_id)
     uow.audit.add(AuditEntry(at=now, actor_member_id=viewer.member.id, action="setSecretary",
                              subject=f"Organization:{org.id}", detail=f"Member:{person.id}"))
     await uow.commit()

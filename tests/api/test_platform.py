@@ -129,3 +129,23 @@ async def test_sibling_fields_share_one_session_safely(client, root, uow):
     data = await client.query("{ " + fields + " }")
     assert [data[f"o{i}"]["shortName"] for i in range(30)] == [f"并发组织{i}" for i in range(30)]
     assert all(data[f"o{i}"]["parent"] == {"shortName": "团中央"} for i in range(30))
+
+
+async def test_a_person_administering_several_orgs_sees_them_all_at_once_ACC6(client, root, uow, hasher, clock):
+    """ACC-6 (decided): no switching step; every org administered is in scope together."""
+    from zhtj.domain.identity.model import OrgAdmin
+
+    first = await add_org(uow, root, "甲省")
+    second = await add_org(uow, root, "乙省")
+    third = await add_org(uow, root, "丙省")
+    person, password = await add_person(uow, hasher, clock, name="两处管理员", password="Twice2026", admin_of=first)
+    async with uow:
+        uow.admins.add(OrgAdmin(org_id=second.id, member_id=person.id, granted_at=clock.now()))
+        await uow.commit()
+    await client.login_as(person.id_number, password)
+    me = await client.query("{ me { adminOf { shortName } } }")
+    assert [o["shortName"] for o in me["me"]["adminOf"]] == ["甲省", "乙省"]
+    query = "query($a: ID!, $b: ID!, $c: ID!) { a: node(id: $a) { id } b: node(id: $b) { id } c: node(id: $c) { id } }"
+    data = await client.query(query, {"a": gid("Organization", first.id), "b": gid("Organization", second.id),
+                                      "c": gid("Organization", third.id)})
+    assert data["a"] and data["b"] and data["c"] is None

@@ -154,3 +154,20 @@ async def test_mobiles_are_masked_in_lists_and_full_on_the_record(client, root, 
     listed = await client.query("query($id: ID!) { organization(id: $id) { members { nodes { mobile } } } }",
                                 {"id": student(branch)["branchId"]})
     assert listed["organization"]["members"]["nodes"] == [{"mobile": "138****8000"}]
+
+
+async def test_mobile_numbers_are_real_mainland_mobiles_MEM11(client, root, branch):
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    for bad in ("12800138000", "1380013800", "+8613800138000", "010-12345678"):
+        payload = await enter(client, student(branch, mobile=bad))
+        assert payload["errors"] == [{"code": "MOBILE_FORMAT", "message": "请输入正确的11位手机号码",
+                                      "field": "mobile", "rule": "MEM-11"}], bad
+    assert (await enter(client, student(branch, mobile="19912345678")))["errors"] == []
+
+
+async def test_profile_complete_without_a_form_before_2020_MEM9_MEM16(client, root, branch):
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    before = (await enter(client, student(branch, join="2019-05")))["member"]
+    assert before["profileComplete"] is True and before["missingFields"] == []
+    after = (await enter(client, student(branch, join="2020-05")))["member"]
+    assert after["profileComplete"] is False and after["missingFields"] == ["applicationForm"]

@@ -38,13 +38,14 @@ def demo(
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
     """Builds a small demo nation in the database (if it is empty), prints a login, serves."""
-    from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, build_demo
+    from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, PROVINCE_ADMIN_ID, PROVINCE_PASSWORD, build_demo
 
     settings = settings_module.load()
     migrate.upgrade(settings.database_url)
     built = asyncio.run(build_demo(settings))
     typer.echo("zhtj demo: " + ("built a demo nation" if built else "the database already has data; kept it"))
     typer.echo(f"  login: idNumber {DEMO_ADMIN_ID}  password {DEMO_PASSWORD}  (团中央 admin)")
+    typer.echo(f"  or:    idNumber {PROVINCE_ADMIN_ID}  password {PROVINCE_PASSWORD}  (江苏团省委 admin)")
     serve(host=host, port=port)
 
 

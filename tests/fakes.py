@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
+from zhtj.domain.identity.model import (
+    Account,
+    AdminCode,
+    AuditEntry,
+    AuthToken,
+    LoginThrottle,
+    OrgAdmin,
+    PasswordResetCode,
+)
+from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.model import CadrePosition, Member
-from zhtj.domain.organization.model import Organization
+from zhtj.domain.organization.model import Organization, child_path
+from zhtj.infrastructure.demo import make_id_number
 
 
 class FakeHasher:
@@ -100,6 +110,15 @@ class FakeRepo(_Store):
     async def children(self, parent_id: int) -> list[Organization]:
         return sorted((o for o in self.rows if o.parent_id == parent_id), key=lambda o: (o.sort_order, o.id))
 
+    async def by_development_number(self, number: str) -> Member | None:
+        return self.find(development_number=number)
+
+    async def delete(self, obj: Any) -> None:
+        """Members take their posts with them (the tables cascade); orgs go alone."""
+        self.rows.remove(obj)
+        if hasattr(self, "positions"):
+            self.positions[:] = [p for p in self.positions if p.member_id != obj.id]
+
 
 class FakeAdminCodes(FakeRepo):
     """注册码 are found by their keyed hash (ACC-3)."""
@@ -109,6 +128,16 @@ class FakeAdminCodes(FakeRepo):
 
     async def live_for(self, org_id: int) -> list[AdminCode]:
         return [c for c in self.rows if c.org_id == org_id and c.is_live]
+
+
+class FakeResetCodes(FakeRepo):
+    """Password reset codes are found by their keyed hash (ACC-5)."""
+
+    async def by_hash(self, code_hash: str, for_update: bool = False) -> PasswordResetCode | None:
+        return self.find(code_hash=code_hash)
+
+    async def live_for(self, account_id: int) -> list[PasswordResetCode]:
+        return [c for c in self.rows if c.account_id == account_id and c.used_at is None]
 
 
 class FakeUnitOfWork:
@@ -124,6 +153,7 @@ class FakeUnitOfWork:
         self.admins.orgs = self.organizations  # type: ignore[attr-defined]
         self.audit = FakeRepo(ids)
         self.admin_codes = FakeAdminCodes(ids)
+        self.reset_codes = FakeResetCodes(ids)
         self.commits = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:
@@ -142,4 +172,37 @@ class FakeUnitOfWork:
         return None
 
 
-__all__ = ["Account", "AuditEntry", "AuthToken", "FakeHasher", "FakeUnitOfWork", "Member", "OrgAdmin"]
+def fake_org(uow: FakeUnitOfWork, parent: Organization, name: str, category: str = "团的领导机关") -> Organization:
+    """An org under parent, with its materialized path (ORG-1)."""
+    org = Organization(short_name=name, full_name=f"共青团{name}", category=category, parent_id=parent.id,
+                       depth=parent.depth + 1, sort_order=len(uow.organizations.rows), industry="党政机关")
+    uow.organizations.add(org)
+    org.path = child_path(parent.path, org.id)
+    return org
+
+
+def fake_person(uow: FakeUnitOfWork, name: str, sequence: int, *, branch: Organization | None = None,
+                post_in: Organization | None = None, admin_of: Organization | None = None, position: str = "委员",
+                must_change: bool = False, born: date = date(1996, 3, 4)) -> Member:
+    """A person with an account (password "Jiumima2020"), a post in post_in and admin_of, an admin of admin_of."""
+    number = make_id_number("110105", born, sequence)
+    member = Member(name=name, id_number=number, gender="男", birth_date=born, branch_id=branch.id if branch else None,
+                    is_cadre=post_in is not None or admin_of is not None)
+    uow.members.add(member)
+    uow.accounts.add(Account(member_id=member.id, id_number=number, password_hash="plain$Jiumima2020",
+                             must_change_password=must_change, created_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    for org in {o.id: o for o in (post_in, admin_of) if o is not None}.values():
+        uow.members.add_position(CadrePosition(member_id=member.id, org_id=org.id, position=position))
+    if admin_of is not None:
+        uow.admins.add(OrgAdmin(org_id=admin_of.id, member_id=member.id, granted_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    return member
+
+
+async def fake_viewer(uow: FakeUnitOfWork, member: Member) -> Viewer:
+    """The viewer a login of this person would give."""
+    account = uow.accounts.find(member_id=member.id)
+    return Viewer(account, member, tuple(await uow.admins.orgs_of(member.id)))
+
+
+__all__ = ["Account", "AuditEntry", "AuthToken", "FakeHasher", "FakeUnitOfWork", "Member", "OrgAdmin", "fake_org",
+           "fake_person", "fake_viewer"]

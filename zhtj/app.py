@@ -3,6 +3,8 @@ clock and password hasher. Nothing opens a database at import time."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import uuid
@@ -20,16 +22,19 @@ from strawberry.asgi import GraphQL
 
 from zhtj import settings as settings_module
 from zhtj.domain.identity.services import authenticate
+from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
-from zhtj.domain.shared.ports import PasswordHasher
+from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
+from zhtj.graphql.ids import decode_id
 from zhtj.graphql.schema import schema
-from zhtj.infrastructure import downloads
+from zhtj.infrastructure import downloads, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.passwords import Argon2Hasher
 from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
+from zhtj.infrastructure.verifier import default_verifier
 from zhtj.settings import Settings
 
 log = logging.getLogger("zhtj")
@@ -78,12 +83,16 @@ class ClosingContexts:
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock | None = None, hasher: PasswordHasher | None = None
+    settings: Settings | None = None, *, clock: Clock | None = None, hasher: PasswordHasher | None = None,
+    verifier: NameIdVerifier | None = None, retry_checks: bool = False,
 ) -> Starlette:
+    """`verifier` is the outside name/ID check (MEM-13; infrastructure/verifier.py); `retry_checks` runs its
+    automatic retries every ZHTJ_VERIFY_INTERVAL_MINUTES while the app lives (`zhtj serve`)."""
     settings = settings or settings_module.load()
     start_mappers()
     db = create_database(settings.database_url)
-    services = Services(settings=settings, db=db, clock=clock or SystemClock(), hasher=hasher or Argon2Hasher())
+    services = Services(settings=settings, db=db, clock=clock or SystemClock(), hasher=hasher or Argon2Hasher(),
+                        verifier=verifier or default_verifier(settings))
     graphql_app = ClosingContexts(GraphQLView(services))
     files = LocalFiles(settings.files_dir)
 
@@ -117,16 +126,43 @@ def create_app(
             "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
         })
 
+    async def verification_photo(request: Request) -> Response:
+        """The photo of an offline name/ID check (MEM-13), for an admin in scope: 401 without a live token,
+        404 for a member out of scope, unknown, or without a photo."""
+        token = _bearer(request.headers.get("authorization", ""))
+        async with SqlUnitOfWork(db.write_sessions) as uow:  # each read is audited
+            viewer = await authenticate(uow=uow, clock=services.clock, secret=settings.secret_key,
+                                        token=token) if token else None
+            if viewer is None:
+                return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            stored = await verification.verification_photo(
+                uow=uow, clock=services.clock, viewer=viewer, member_id=decode_id(request.path_params["id"], "Member"))
+        content = await files.read(stored) if stored else None
+        if stored is None or content is None:
+            return JSONResponse({"error": "文件不存在"}, status_code=404)
+        return Response(content, media_type=verification.content_type(stored),
+                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
+        interval = max(settings.verify_interval_minutes, 0.001) * 60
+        retries = (asyncio.create_task(verification_rounds.every(interval, db, services.clock, services.verifier))
+                   if retry_checks else None)
+        try:
+            yield
+        finally:
+            if retries is not None:
+                retries.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await retries
+            await db.dispose()
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),
+            Route("/members/{id}/verification-photo", verification_photo),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
         lifespan=lifespan,

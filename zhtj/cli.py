@@ -1,4 +1,4 @@
-"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, schema."""
+"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, schema."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
 ) -> None:
-    """Brings the database schema up to date, then serves GraphQL at /graphql."""
+    """Brings the database schema up to date, then serves GraphQL at /graphql; retries unfinished name/ID
+    checks every ZHTJ_VERIFY_INTERVAL_MINUTES (MEM-13) while it runs."""
     import uvicorn
 
     from zhtj.app import create_app
@@ -29,7 +30,7 @@ def serve(
     migrate.upgrade(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     typer.echo(f"zhtj: GraphiQL at http://{host}:{port}/graphql ({_where(settings.database_url)})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, retry_checks=True), host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -79,6 +80,19 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 def db_downgrade(revision: str = typer.Argument(..., help="A revision, -1, or base (empties it).")) -> None:
     """Downgrades the schema to REV."""
     migrate.downgrade(settings_module.load().database_url, revision)
+
+
+@app.command("verify-pending")
+def verify_pending() -> None:
+    """One round of name/ID check retries (MEM-13): checks within 72 h of their first try are asked again,
+    older ones end. `zhtj serve` runs a round every ZHTJ_VERIFY_INTERVAL_MINUTES by itself."""
+    from zhtj.infrastructure.verification_rounds import verify_pending as run
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+    done = asyncio.run(run(settings))
+    typer.echo(f"name/ID checks: {done.checked} asked ({done.passed} passed, {done.failed} failed, "
+               f"{done.unanswered} unanswered), {done.ended} past 72 h ended")
 
 
 @app.command()

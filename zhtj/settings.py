@@ -17,6 +17,7 @@ class Settings:
     files_dir: Path
     secret_key: str
     token_hours: float = 12.0
+    verify_interval_minutes: float = 60.0  # MEM-13: how often `zhtj serve` retries unfinished name/ID checks
 
     @property
     def is_sqlite(self) -> bool:
@@ -49,4 +50,5 @@ def load(workdir: Path | None = None) -> Settings:
         files_dir=Path(os.environ.get("ZHTJ_FILES_DIR") or workdir / "zhtj-files"),
         secret_key=_secret(workdir),
         token_hours=float(os.environ.get("ZHTJ_TOKEN_HOURS", "12")),
+        verify_interval_minutes=float(os.environ.get("ZHTJ_VERIFY_INTERVAL_MINUTES", "60")),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +18,10 @@ from zhtj.domain.identity.model import AuditEntry
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.shared.clock import Clock
 from zhtj.domain.shared.errors import PasswordChangeRequired, Unauthenticated
-from zhtj.domain.shared.ports import PasswordHasher
+from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
+from zhtj.infrastructure.verifier import LocalVerifier
 from zhtj.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Services:
     db: Database
     clock: Clock
     hasher: PasswordHasher
+    verifier: NameIdVerifier = field(default_factory=LocalVerifier)  # MEM-13: the outside name/ID check
 
 
 class Context:

@@ -10,8 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhtj.domain.identity.model import Account, AdminCode, AuthToken, LoginThrottle, OrgAdmin
-from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.identity.model import Account, AdminCode, AuthToken, LoginThrottle, OrgAdmin, PasswordResetCode
+from zhtj.domain.membership import verification
+from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
 from zhtj.domain.shared import values
 from zhtj.infrastructure.tables.schema import (
@@ -23,6 +24,7 @@ from zhtj.infrastructure.tables.schema import (
     org_admins,
     org_migrations,
     organizations,
+    password_reset_codes,
 )
 
 orgs = organizations.c
@@ -164,16 +166,32 @@ class SqlMembers(_Repository):
         return await self.session.scalar(select(func.count()).select_from(members)) or 0
 
     async def count_in_branch(self, branch_id: int) -> int:
-        stmt = select(func.count()).select_from(members).where(members.c.branch_id == branch_id)
+        """Members only: a self-report not yet approved is no member (MEM-14)."""
+        stmt = select(func.count()).select_from(members).where(members.c.branch_id == branch_id,
+                                                               members.c.status == ACTIVE)
         return await self.session.scalar(stmt) or 0
 
     async def move_branch(self, from_branch_id: int, to_branch_id: int) -> int:
         await self.session.flush()
         result = await self.session.execute(
-            update(members).where(members.c.branch_id == from_branch_id).values(branch_id=to_branch_id),
+            update(members).where(members.c.branch_id == from_branch_id, members.c.status == ACTIVE)
+            .values(branch_id=to_branch_id),
             execution_options={"synchronize_session": "fetch"},
         )
         return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+    async def lock(self, member_id: int) -> Member | None:
+        return await self.session.get(Member, member_id, with_for_update=True, populate_existing=True)
+
+    async def reports_in(self, branch_id: int) -> list[Member]:
+        stmt = select(Member).where(members.c.branch_id == branch_id, members.c.status != ACTIVE)
+        return list(await self.session.scalars(stmt.order_by(members.c.id)))
+
+    async def unfinished_checks(self, limit: int, after_id: int | None) -> list[Member]:
+        cond = [members.c.verification.in_(verification.RETRIED_STATES), members.c.verification_started_at.is_not(None)]
+        if after_id is not None:
+            cond.append(members.c.id > after_id)
+        return list(await self.session.scalars(select(Member).where(*cond).order_by(members.c.id).limit(limit)))
 
     def add_position(self, position: CadrePosition) -> None:
         self.session.add(position)
@@ -234,6 +252,19 @@ class SqlAdminCodes(_Repository):
         stmt = select(AdminCode).where(
             admin_codes.c.org_id == org_id, admin_codes.c.used_at.is_(None), admin_codes.c.revoked_at.is_(None)
         )
+        return list(await self.session.scalars(stmt))
+
+
+class SqlResetCodes(_Repository):
+    async def by_hash(self, code_hash: str, for_update: bool = False) -> PasswordResetCode | None:
+        stmt = select(PasswordResetCode).where(password_reset_codes.c.code_hash == code_hash)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        return await self.session.scalar(stmt)
+
+    async def live_for(self, account_id: int) -> list[PasswordResetCode]:
+        stmt = select(PasswordResetCode).where(
+            password_reset_codes.c.account_id == account_id, password_reset_codes.c.used_at.is_(None))
         return list(await self.session.scalars(stmt))
 
 

@@ -17,6 +17,7 @@ from zhtj.infrastructure.repositories import (
     SqlMembers,
     SqlMigrations,
     SqlOrganizations,
+    SqlResetCodes,
     SqlThrottles,
     SqlTokens,
 )
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
         self.members = SqlMembers(session)
         self.admins = SqlAdmins(session)
         self.admin_codes = SqlAdminCodes(session)
+        self.reset_codes = SqlResetCodes(session)
         self.migrations = SqlMigrations(session)
         self.audit = SqlAudit(session)
         return self

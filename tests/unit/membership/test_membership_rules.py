@@ -10,6 +10,7 @@ import pytest
 
 from zhtj.domain.membership import rules
 from zhtj.domain.membership.idcard import check_character
+from zhtj.domain.shared import values
 
 pytestmark = pytest.mark.unit
 
@@ -256,6 +257,17 @@ def test_mem_10_education_is_the_highest_finished_level(status: str, education: 
 def test_mem_10_the_table_can_be_passed_in() -> None:
     table = {"普通本科在读": ("大学本科",)}
     assert rules.study_problems("青年学生", "普通本科在读", None, "大学本科", education_by_study_status=table) == []
+
+
+def test_mem_10_the_table_speaks_the_shared_value_lists() -> None:
+    """The MEM-10 table covers every 在读状况 of DOMAIN.md §7 and names only 学历 of that list."""
+    assert tuple(rules.EDUCATION_BY_STUDY_STATUS) == values.STUDY_STATUSES
+    assert {e for allowed in rules.EDUCATION_BY_STUDY_STATUS.values() for e in allowed} <= set(values.EDUCATIONS)
+
+
+@pytest.mark.parametrize(("job_type", "ok"), [("教职工", True), ("农民", True), ("工人", False)])
+def test_mem_10_specific_occupations_come_from_the_shared_list(job_type: str, ok: bool) -> None:
+    assert codes(rules.study_problems("职业青年", None, job_type, "大学本科")) == ([] if ok else ["JOB_TYPE_INVALID"])
 
 
 # MEM-11 --------------------------------------------------------------------------------------------

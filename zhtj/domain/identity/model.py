@@ -93,3 +93,7 @@ class PasswordResetCode:
     issued_by: int | None = None
     used_at: datetime | None = None
     id: int | None = field(default=None)
+
+    def is_live(self, now: datetime) -> bool:
+        """Unused and not expired; a code replaced by a newer one was expired at that moment."""
+        return self.used_at is None and now < self.expires_at

@@ -4,7 +4,7 @@ record and their own org. Anything outside scope is treated as not found, never 
 from __future__ import annotations
 
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership.model import Member
+from zhtj.domain.membership.model import ACTIVE, Member
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared.errors import NotFound
 from zhtj.domain.shared.ports import UnitOfWork
@@ -15,7 +15,10 @@ def administers(viewer: Viewer, org: Organization) -> bool:
 
 
 def can_see_org(viewer: Viewer, org: Organization) -> bool:
-    return administers(viewer, org) or org.id == viewer.member.branch_id
+    """Admins see their orgs and below; a member their own branch, once a member: a self-report waiting for
+    the branch (MEM-14) does not open the branch's people to whoever chose it."""
+    own = org.id == viewer.member.branch_id and viewer.member.status == ACTIVE
+    return administers(viewer, org) or own
 
 
 def can_see_member(viewer: Viewer, member_id: int, branch: Organization | None) -> bool:

@@ -93,11 +93,11 @@ def _refuse_if_blocked(throttle: LoginThrottle | None, now: datetime) -> None:
     if throttle and throttle.blocked_until and now < throttle.blocked_until:
         seconds = math.ceil((throttle.blocked_until - now).total_seconds())
         raise DomainError.of(
-            "LOGIN_THROTTLED", f"密码错误次数过多，请{_wait_words(seconds)}后再试", None, "ACC-1"
+            "LOGIN_THROTTLED", f"密码错误次数过多，请{wait_words(seconds)}后再试", None, "ACC-1"
         )
 
 
-def _wait_words(seconds: int) -> str:
+def wait_words(seconds: int) -> str:
     return f"{seconds}秒" if seconds < 120 else f"{(seconds + 59) // 60}分钟"
 
 

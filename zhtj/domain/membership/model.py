@@ -42,10 +42,11 @@ class Member:
     party_application_date: date | None = None
     registered_volunteer: bool | None = None
     volunteer_since: str | None = None  # YYYY-MM
-    verification: str = "未校验"  # MEM-13
+    verification: str = "未校验"  # MEM-13, see membership/verification.py
     verification_note: str | None = None
     verification_photo: str | None = None
-    verification_checked_at: datetime | None = None
+    verification_checked_at: datetime | None = None  # the last answer of the outside service
+    verification_started_at: datetime | None = None  # the first try of a check still being retried (72 h)
     status: str = ACTIVE  # MEM-14
     report_submitted_at: datetime | None = None
     report_return_reason: str | None = None

@@ -136,9 +136,7 @@ def form_problems(form: MemberForm, *, today: date, org_category: str, province:
     elif form.is_cadre:
         problems += rules.cadre_problems(position=form.position, org_category=org_category,
                                          cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
-                                         position_since=form.position_since, today=today)
-        if _text(form.on_duty) not in ("", *values.DUTY_STATUSES):
-            add(Problem("ON_DUTY_INVALID", "在岗状态应为在岗或离岗", "onDuty", "MEM-2"))
+                                         position_since=form.position_since, on_duty=form.on_duty, today=today)
     elif _text(form.position) and rules.normalize_position(form.position) != values.NO_POSITION:
         add(Problem("POSITION_NOT_ALLOWED", "非团干部不填写团内职务", "position", "MEM-12"))
     return problems

@@ -3,8 +3,8 @@
 Each function checks one rule of DOMAIN.md and names it. Whether a plain field must be present at all
 is MEM-3 (import minimum) and MEM-16 (complete profile, `missing_fields`): the other functions check
 what is given, and an empty value passes unless the rule itself makes it required (MEM-7, MEM-10).
-Fields are the GraphQL input names (EnterMemberInput in API.md); value lists are keyword parameters
-defaulting to the module's copies of DOMAIN.md §7, so callers can pass the shared ones.
+Fields are the GraphQL input names (EnterMemberInput in API.md); value lists are the shared ones of
+DOMAIN.md §7 (zhtj.domain.shared.values); only the MEM-10 table of educations by study status is kept here.
 """
 
 from __future__ import annotations
@@ -14,24 +14,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from zhtj.domain.membership import idcard
+from zhtj.domain.shared import values
 from zhtj.domain.shared.errors import Problem
-
-# Value lists of DOMAIN.md §7 that these rules need.
-# TODO: use zhtj.domain.shared.values
-STUDENT = "青年学生"
-WORKING_YOUTH = "职业青年"
-OCCUPATIONS = (STUDENT, WORKING_YOUTH)
-JOB_TYPES = ("国有企业职工", "非公企业职工", "机关事业单位职工", "社会组织员工", "农民", "自由职业者", "教职工", "其他")
-EDUCATIONS = ("小学", "初中", "普通高中", "中等职业教育", "大学专科", "大学本科", "硕士研究生", "博士研究生")
-PARTY_STATUSES = ("中共党员", "中共预备党员")
-LEADING_BODY = "团的领导机关"
-COMMITTEE_CATEGORIES = ("团委", "团工委", "团总支")
-POSITIONS_LEADING_BODY = ("书记", "副书记", "常委", "委员", "候补委员", "工作人员")
-POSITIONS_COMMITTEE = ("书记", "副书记", "委员", "工作人员")
-POSITIONS_BRANCH = ("书记", "副书记", "委员")
-NO_POSITION = "无职务"
-CADRE_NATURES = ("专职", "兼职", "挂职")
-APPOINTMENT_METHODS = ("选举", "任命", "聘任", "其他")
 
 # MEM-10 (decided): the highest FINISHED level (学历) a student of each study status may have.
 # 中职 also takes upper-secondary graduates; 高职专科 also runs five-year programmes from 初中 (五年一贯制);
@@ -146,7 +130,7 @@ def age_now_problems(
     if age < MIN_AGE:
         return [Problem("AGE_TOO_YOUNG", f"团员、团干部须年满{MIN_AGE}周岁", "idNumber", "MEM-6")]
     if is_over_age(birth_date, today=today, is_cadre=is_cadre):
-        who = "中共党员" if political_status in PARTY_STATUSES else "团员"
+        who = "中共党员" if political_status in values.PARTY_STATUSES else "团员"
         message = f"{who}已满{MAX_AGE}周岁且未担任团内职务，不再保留团籍（超龄离团）"
         return [Problem("AGE_OVER_LIMIT", message, "idNumber", "MEM-6")]
     return []
@@ -206,7 +190,7 @@ def party_join_date_problems(
 ) -> list[Problem]:
     """MEM-2: party join date (YYYY-MM-DD) is required for 中共党员/中共预备党员 and not given otherwise."""
     value, field = _text(party_join_date), "partyJoinDate"
-    if political_status not in PARTY_STATUSES:
+    if political_status not in values.PARTY_STATUSES:
         if value:
             return [Problem("PARTY_JOIN_DATE_NOT_ALLOWED", "非中共党员（预备党员）不填写入党时间", field, "MEM-2")]
         return []
@@ -229,8 +213,8 @@ def study_problems(
     job_type: str | None,
     education: str | None,
     *,
-    job_types: tuple[str, ...] = JOB_TYPES,
-    educations: tuple[str, ...] = EDUCATIONS,
+    job_types: tuple[str, ...] = values.SPECIFIC_OCCUPATIONS,
+    educations: tuple[str, ...] = values.EDUCATIONS,
     education_by_study_status: Mapping[str, tuple[str, ...]] = EDUCATION_BY_STUDY_STATUS,
 ) -> list[Problem]:
     """MEM-10: a student gives a study status and no specific occupation, a working youth the reverse;
@@ -241,11 +225,11 @@ def study_problems(
     def add(code: str, message: str, field: str) -> None:
         problems.append(Problem(code, message, field, "MEM-10"))
 
-    if occupation and occupation not in OCCUPATIONS:
+    if occupation and occupation not in values.OCCUPATIONS:
         add("OCCUPATION_INVALID", "职业应为青年学生或职业青年", "occupation")
     if education and education not in educations:
         add("EDUCATION_INVALID", "学历不在可选范围内", "education")
-    if occupation == STUDENT:
+    if occupation == values.STUDENT:
         if not study_status:
             add("STUDY_STATUS_REQUIRED", "青年学生须填写在读状况", "studyStatus")
         elif study_status not in education_by_study_status:
@@ -255,7 +239,7 @@ def study_problems(
             add("EDUCATION_INCONSISTENT", f"学历应为已完成的最高学历，{study_status}的学历应为{allowed}", "education")
         if job_type:
             add("JOB_TYPE_NOT_ALLOWED", "青年学生不填写具体职业", "jobType")
-    elif occupation == WORKING_YOUTH:
+    elif occupation == values.WORKING_YOUTH:
         if not job_type:
             add("JOB_TYPE_REQUIRED", "职业青年须填写具体职业", "jobType")
         elif job_type not in job_types:
@@ -294,19 +278,12 @@ def normalize_position(title: str | None) -> str:
     return value
 
 
-def positions_for(org_category: str) -> tuple[str, ...]:
-    """MEM-12: the posts of a leading body, of a committee (团委, 团工委, 团总支), or of a branch-like org."""
-    if org_category in COMMITTEE_CATEGORIES:
-        return POSITIONS_COMMITTEE
-    return POSITIONS_LEADING_BODY if org_category == LEADING_BODY else POSITIONS_BRANCH
-
-
 def position_problems(position: str | None, org_category: str, *, field: str = "position") -> list[Problem]:
     """MEM-12: a cadre's post, normalized first, is one of its org's posts (无职务 ends a post: not here)."""
     normalized = normalize_position(position)
     if not normalized:
         return [Problem("POSITION_REQUIRED", "请填写团内现任职务", field, "MEM-12")]
-    allowed = positions_for(org_category)
+    allowed = values.positions_for(org_category)
     if normalized not in allowed:
         message = f"{org_category}的团内现任职务应为：{'、'.join(allowed)}"
         return [Problem("POSITION_INVALID", message, field, "MEM-12")]
@@ -320,19 +297,23 @@ def cadre_problems(
     cadre_nature: str | None = None,
     appointment_method: str | None = None,
     position_since: str | None = None,
+    on_duty: str | None = None,
     today: date,
 ) -> list[Problem]:
-    """MEM-12 for a cadre's post; nature, method and start month are checked when given (MEM-16 asks)."""
+    """MEM-12 for a cadre's post; nature, method, start month and on-duty status (在岗状态, MEM-2) are
+    checked when given (MEM-16 asks for them)."""
     problems = position_problems(position, org_category)
-    if _text(cadre_nature) not in ("", *CADRE_NATURES):
+    if _text(cadre_nature) not in ("", *values.CADRE_NATURES):
         problems.append(Problem("CADRE_NATURE_INVALID", "团干部性质应为专职、兼职或挂职", "cadreNature", "MEM-12"))
-    if _text(appointment_method) not in ("", *APPOINTMENT_METHODS):
+    if _text(appointment_method) not in ("", *values.APPOINTMENT_METHODS):
         message = "任现职方式应为选举、任命、聘任或其他"
         problems.append(Problem("APPOINTMENT_METHOD_INVALID", message, "appointmentMethod", "MEM-12"))
     if _text(position_since):
         since = parse_year_month(position_since, today=today, field="positionSince", label="任现职年月")
         if isinstance(since, list):
             problems.extend(since)
+    if _text(on_duty) not in ("", *values.DUTY_STATUSES):
+        problems.append(Problem("ON_DUTY_INVALID", "在岗状态应为在岗或离岗", "onDuty", "MEM-2"))
     return problems
 
 

@@ -9,7 +9,7 @@ from zhtj.domain.identity import rules as account_rules
 from zhtj.domain.identity.model import Account, AuditEntry
 from zhtj.domain.identity.scope import administered_org, administers, member_orgs, visible_member
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership import idcard, profile, rules
+from zhtj.domain.membership import idcard, profile, rules, verification
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.membership.profile import MemberForm
 from zhtj.domain.organization.model import Organization, is_within
@@ -42,19 +42,23 @@ async def _org_or_problem(uow: UnitOfWork, viewer: Viewer, org_id: int | None, f
         return None
 
 
-async def uniqueness_problems(uow: UnitOfWork, viewer: Viewer, form: MemberForm,
+async def uniqueness_problems(uow: UnitOfWork, viewer: Viewer | None, form: MemberForm,
                               except_id: int | None = None) -> list[Problem]:
-    """MEM-4: one ID number in the whole system; NUM-4: one number, one member."""
+    """MEM-4: one ID number in the whole system; NUM-4: one number, one member. Without a viewer (a person
+    reporting themself, MEM-14) nothing about the other person is shown."""
     problems = []
     number = idcard.normalize(form.id_number or "")
     holder = await uow.members.by_id_number(number) if number else None
     if holder is not None and holder.id != except_id:
-        where = [o for o in await member_orgs(uow, holder) if administers(viewer, o)]
+        where = [o for o in await member_orgs(uow, holder) if administers(viewer, o)] if viewer else []
         message = rules.ID_NUMBER_TAKEN.message + (f"（所在组织：{where[0].full_name}）" if where else "")
         problems.append(replace(rules.ID_NUMBER_TAKEN, message=message))
     development = (form.development_number or "").strip()
     occupant = await uow.members.by_development_number(development) if development else None
-    if occupant is not None and occupant.id != except_id:
+    if occupant is not None and occupant.id != except_id and viewer is None:
+        problems.append(Problem("DEVELOPMENT_NUMBER_TAKEN", "该发展团员编号已被占用，请与团支部核实",
+                                "developmentNumber", "NUM-4"))
+    elif occupant is not None and occupant.id != except_id:
         branch = await uow.organizations.get(occupant.branch_id) if occupant.branch_id else None
         message = f"该发展团员编号已被占用（占用组织：{branch.full_name if branch else '无'}，团员：{occupant.name}）"
         problems.append(Problem("DEVELOPMENT_NUMBER_TAKEN", message, "developmentNumber", "NUM-4"))
@@ -62,8 +66,9 @@ async def uniqueness_problems(uow: UnitOfWork, viewer: Viewer, form: MemberForm,
 
 
 async def _new_person(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, form: MemberForm,
-                      branch_id: int | None) -> Member:
-    """The person and their account (ACC-1: initial password, to be changed at first login)."""
+                      branch_id: int | None, password: str | None = None) -> Member:
+    """The person and their account (ACC-1: initial password, to be changed at first login; or the password
+    a self-reporter chose, ACC-2)."""
     parsed = idcard.parse(form.id_number or "", today(clock))
     assert not isinstance(parsed, list)
     now = clock.now()
@@ -73,9 +78,10 @@ async def _new_person(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, for
     uow.members.add(member)
     await uow.flush()
     assert member.id is not None
-    uow.accounts.add(Account(member_id=member.id, id_number=parsed.value, must_change_password=True,
-                             password_hash=await hasher.hash(account_rules.initial_password(parsed.value)),
-                             created_at=now))
+    secret = password or account_rules.initial_password(parsed.value)
+    uow.accounts.add(Account(member_id=member.id, id_number=parsed.value, must_change_password=password is None,
+                             password_hash=await hasher.hash(secret), created_at=now,
+                             password_changed_at=now if password else None))
     return member
 
 
@@ -84,6 +90,20 @@ def _post(form: MemberForm, member_id: int, org_id: int) -> CadrePosition:
                          since=(form.position_since or "").strip() or None,
                          appointment_method=form.appointment_method or None, cadre_nature=form.cadre_nature or None,
                          on_party_committee=form.on_party_committee, on_duty=form.on_duty or None)
+
+
+async def _secretary_taken(uow: UnitOfWork, org: Organization | None, form: MemberForm,
+                           person_id: int | None = None) -> list[Problem]:
+    """MEM-12: an org has one 书记; a new one comes through 职务变更, which ends the old one's post."""
+    if org is None or org.id is None or not form.is_cadre:
+        return []
+    if rules.normalize_position(form.position) != values.SECRETARY:
+        return []
+    holders = {p.member_id for p in await uow.members.positions_in(org.id) if p.position == values.SECRETARY}
+    if holders - {person_id}:
+        message = "本组织已有书记，请选择其他职务（更换书记请使用职务变更）"
+        return [Problem("SECRETARY_TAKEN", message, "position", "MEM-12")]
+    return []
 
 
 async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
@@ -97,6 +117,7 @@ async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
     province = await province_name(uow, branch) if branch else None
     problems += profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
     problems += await uniqueness_problems(uow, viewer, form)
+    problems += await _secretary_taken(uow, branch, form)
     if problems:
         raise DomainError(problems)
     assert branch is not None and branch.id is not None
@@ -125,13 +146,15 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
         problems += rules.id_number_problems(form.id_number, form.id_number_confirm, today=today(clock))
         problems += rules.cadre_problems(position=form.position, org_category=category,
                                          cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
-                                         position_since=form.position_since, today=today(clock))
+                                         position_since=form.position_since, on_duty=form.on_duty,
+                                         today=today(clock))
         if org is not None and existing.id is not None and await uow.members.position(existing.id, org.id or 0):
             problems.append(Problem("ALREADY_CADRE", "该人员已是本组织的团干部，请使用职务变更", "idNumber", "MEM-12"))
     else:
         province = await province_name(uow, org) if org else None
         problems += profile.form_problems(form, today=today(clock), org_category=category, province=province)
         problems += await uniqueness_problems(uow, viewer, form)
+    problems += await _secretary_taken(uow, org, form, existing.id if existing else None)
     if problems:
         raise DomainError(problems)
     assert org is not None and org.id is not None
@@ -144,10 +167,12 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     return member
 
 
-async def update_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None,
-                        changes: dict[str, Any]) -> Member:
-    """修改团员信息: the whole profile is checked again; a new name or ID number resets the name/ID
-    check (MEM-13), and a new ID number is typed twice and becomes the login name (ACC-1)."""
+async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
+                        member_id: int | None, changes: dict[str, Any]) -> Member:
+    """修改团员信息: every value of the profile is checked again, but a field that was already missing is
+    only required once the edit touches it (a record made from a few fields is completed step by step).
+    A new name or ID number resets the name/ID check (MEM-13); a new ID number is typed twice and
+    becomes the login name, and an account still on its initial password gets the new one (ACC-1)."""
     member = await visible_member(uow, viewer, member_id, "id")
     assert member.id is not None
     current = MemberForm.of(member)
@@ -159,8 +184,13 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member
         form.id_number_confirm = ""  # a new number must be typed twice
     branch = await uow.organizations.get(member.branch_id) if member.branch_id else None
     province = await province_name(uow, branch) if branch else None
-    problems = profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province,
+    def check(the_form: MemberForm) -> list[Problem]:
+        return profile.form_problems(the_form, today=today(clock), org_category=values.BRANCH, province=province,
                                      check_post=False)
+
+    touched = {_camel(name) for name in changes}
+    gaps = {(p.code, p.field) for p in check(MemberForm.of(member)) if p.code.endswith("_REQUIRED")}
+    problems = [p for p in check(form) if (p.code, p.field) not in gaps or p.field in touched]
     problems += await uniqueness_problems(uow, viewer, form, except_id=member.id)
     if problems:
         raise DomainError(problems)
@@ -173,12 +203,19 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member
         account = await uow.accounts.by_id_number(current.id_number or "")
         if account is not None:
             account.id_number = parsed.value
+            if account.must_change_password:
+                account.password_hash = await hasher.hash(account_rules.initial_password(parsed.value))
     if id_changed or name_changed:
-        member.verification, member.verification_note, member.verification_photo = "未校验", None, None
+        verification.reset(member)
     member.updated_at = clock.now()
     _audit(uow, clock, viewer, "updateMember", member, ", ".join(sorted(changes)))
     await uow.commit()
     return member
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None,
@@ -205,7 +242,8 @@ async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, memb
     else:
         problems += rules.cadre_problems(position=form.position, org_category=category,
                                          cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
-                                         position_since=form.position_since, today=today(clock))
+                                         position_since=form.position_since, on_duty=form.on_duty,
+                                         today=today(clock))
         if new == values.SECRETARY and org is not None and org.id is not None:
             old_secretaries = [p for p in await uow.members.positions_in(org.id)
                                if p.position == values.SECRETARY and member is not None and p.member_id != member.id]

@@ -9,6 +9,7 @@ from typing import Any
 from zhtj.domain.identity.model import AuditEntry
 from zhtj.domain.identity.scope import administered_org, administers
 from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership.self_report import release_reports
 from zhtj.domain.organization import rules
 from zhtj.domain.organization.model import Organization, child_path
 from zhtj.domain.shared import values
@@ -132,6 +133,7 @@ async def delete_organization(
             pending.path = child_path(parent.path, pending.id)
         assert pending.id is not None
         await uow.members.move_branch(org.id, pending.id)
+    await release_reports(uow, org.id)  # self-reports to it go back to their people (MEM-14)
     await uow.members.delete_positions_in(org.id)
     _audit(uow, clock, viewer, "deleteOrganization", org,
            f"{org.full_name}; {member_count} members to {pending.id if pending else '-'}")

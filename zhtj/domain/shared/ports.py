@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, AuthToken, LoginThrottle, OrgAdmin
+from zhtj.domain.identity.model import (
+    Account,
+    AdminCode,
+    AuditEntry,
+    AuthToken,
+    LoginThrottle,
+    OrgAdmin,
+    PasswordResetCode,
+)
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.organization.model import Organization, OrgMigration
 
@@ -16,6 +24,21 @@ class PasswordHasher(Protocol):
     async def verify(self, password_hash: str, password: str) -> bool: ...
     async def spend_like_verify(self, password: str) -> None:
         """Takes as long as a real check, for an ID number without an account."""
+
+
+class NameIdVerifier(Protocol):
+    """实名校验 (MEM-13): an outside (government) service that says whether a name and an ID number belong
+    together. True or False is its answer; None means it could not answer (down, slow, not configured)."""
+
+    async def check(self, name: str, id_number: str) -> bool | None: ...
+
+
+class FileStore(Protocol):
+    """Files kept by stored name (`verification/ab12.jpg`); a write replaces the whole file at once."""
+
+    async def write(self, name: str, content: bytes) -> None: ...
+    async def read(self, name: str) -> bytes | None: ...
+    async def remove(self, name: str) -> None: ...
 
 
 class AccountRepository(Protocol):
@@ -74,6 +97,12 @@ class MemberRepository(Protocol):
     async def by_development_number(self, number: str) -> Member | None: ...
     async def delete(self, member: Member) -> None: ...
     async def delete_positions_in(self, org_id: int) -> None: ...
+    async def lock(self, member_id: int) -> Member | None:
+        """The member, read afresh and locked until commit (SELECT … FOR UPDATE)."""
+    async def reports_in(self, branch_id: int) -> list[Member]:
+        """People of a branch who are not yet members: self-reports in any state (MEM-14)."""
+    async def unfinished_checks(self, limit: int, after_id: int | None) -> list[Member]:
+        """Name/ID checks still being retried (校验中, 校验不通过 with a start time), by id (MEM-13)."""
 
 
 class AdminRepository(Protocol):
@@ -88,6 +117,13 @@ class AdminCodeRepository(Protocol):
     def add(self, code: AdminCode) -> None: ...
     async def by_hash(self, code_hash: str, for_update: bool = False) -> AdminCode | None: ...
     async def live_for(self, org_id: int) -> list[AdminCode]: ...
+
+
+class PasswordResetCodeRepository(Protocol):
+    def add(self, code: PasswordResetCode) -> None: ...
+    async def by_hash(self, code_hash: str, for_update: bool = False) -> PasswordResetCode | None: ...
+    async def live_for(self, account_id: int) -> list[PasswordResetCode]:
+        """The account's unused codes (expired ones included: the caller knows the time)."""
 
 
 class MigrationRepository(Protocol):
@@ -110,6 +146,7 @@ class UnitOfWork(Protocol):
     members: MemberRepository
     admins: AdminRepository
     admin_codes: AdminCodeRepository
+    reset_codes: PasswordResetCodeRepository
     migrations: MigrationRepository
     audit: AuditLog
 

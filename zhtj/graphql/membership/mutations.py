@@ -72,8 +72,8 @@ class MembershipMutation:
         ctx = info.context
         viewer = ctx.require_viewer()
         member, errors = await perform(info, lambda uow: services.update_member(
-            uow=uow, clock=ctx.clock, viewer=viewer, member_id=decode_id(input.id, "Member"),
-            changes=changes_of(input)))
+            uow=uow, clock=ctx.clock, hasher=ctx.services.hasher, viewer=viewer,
+            member_id=decode_id(input.id, "Member"), changes=changes_of(input)))
         return _payload(member, errors)
 
     @strawberry.mutation(description="职务变更 (MEM-12).")

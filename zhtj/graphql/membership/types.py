@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -10,12 +11,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 from zhtj.domain.identity.scope import administers, can_see_member
-from zhtj.domain.membership import idcard, rules
-from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.membership import idcard, rules, self_report
+from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import today
 from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.context import Context
+from zhtj.graphql.ids import encode_id
 
 if TYPE_CHECKING:
     from zhtj.graphql.organization.types import OrganizationType
@@ -26,7 +28,24 @@ OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.or
 PLAIN = ("name", "gender", "birth_date", "ethnicity", "ethnicity_note", "occupation", "study_status", "job_type",
          "education", "political_status", "join_date", "development_number", "party_join_date", "is_cadre",
          "household_address", "email", "qq", "wechat", "weibo", "submitted_party_application",
-         "party_application_date", "registered_volunteer", "volunteer_since", "verification", "graduate")
+         "party_application_date", "registered_volunteer", "volunteer_since", "verification", "graduate",
+         "verification_note", "verification_checked_at", "report_submitted_at", "report_return_reason")
+
+
+@strawberry.enum(name="SelfReportStatus", description="团员报到 (MEM-14, ACC-2): where a person stands.")
+class SelfReportStatus(Enum):
+    ACTIVE = strawberry.enum_value("ACTIVE", description="A member: entered by an admin, or a report approved.")
+    AWAITING_REVIEW = strawberry.enum_value("AWAITING_REVIEW", description="Submitted, waiting for the branch.")
+    RETURNED = strawberry.enum_value("RETURNED", description="Returned by the branch with a reason, to edit.")
+    WITHDRAWN = strawberry.enum_value("WITHDRAWN", description="Withdrawn by the person, to edit.")
+    EXPIRED = strawberry.enum_value("EXPIRED", description="Unanswered for 30 days: ended by itself; submit again.")
+
+
+@strawberry.type(description="The branch a self-report went to (MEM-14): its id and names only.")
+class SelfReportBranch:
+    id: strawberry.ID
+    short_name: str
+    full_name: str
 
 
 async def visible_member(info: Info[Context, Any], member_id: int) -> Member | None:
@@ -96,8 +115,14 @@ class MemberType(relay.Node):
     party_application_date: date | None
     registered_volunteer: bool | None
     volunteer_since: str | None
-    verification: str = strawberry.field(description="实名校验 (MEM-13): 未校验, 校验通过, 校验不通过, 线下通过.")
+    verification: str = strawberry.field(description="实名校验 (MEM-13): 未校验, 校验中 (asked, no answer yet), "
+                                                     "校验通过, 校验不通过 (retried for 72 h), 线下通过.")
+    verification_note: str | None = strawberry.field(description="线下核验说明 of an offline pass (MEM-13).")
+    verification_checked_at: datetime | None = strawberry.field(
+        description="When the name/ID check last got an answer, or was passed offline.")
     graduate: bool = strawberry.field(description="Flagged a graduate by the yearly switch (ORG-11).")
+    report_submitted_at: datetime | None = strawberry.field(description="When the self-report was last submitted.")
+    report_return_reason: str | None = strawberry.field(description="退回原因 of a returned self-report (MEM-14).")
     _member: strawberry.Private[Member]
 
     @classmethod
@@ -171,6 +196,27 @@ class MemberType(relay.Node):
             org_is_committee=org is not None and org.category in values.COMMITTEE_CATEGORIES,
             party_member=m.political_status in values.PARTY_STATUSES,
             joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=False)
+
+    @strawberry.field(description="MEM-14, ACC-2: ACTIVE once a member; a self-report's state otherwise.")
+    def report_status(self, info: Info[Context, Any]) -> SelfReportStatus:
+        return SelfReportStatus(self_report.report_status(self._member, info.context.clock.now()))
+
+    @strawberry.field(description="The branch chosen in a self-report not yet approved (MEM-14); null for members "
+                                  "(see branch).")
+    async def report_branch(self, info: Info[Context, Any]) -> SelfReportBranch | None:
+        m = self._member
+        org = await info.context.loaders.org_by_id.load(m.branch_id) if m.branch_id and m.status != ACTIVE else None
+        if org is None or org.id is None:
+            return None
+        return SelfReportBranch(id=strawberry.ID(encode_id("Organization", org.id)), short_name=org.short_name,
+                                full_name=org.full_name)
+
+    @strawberry.field(description="GET it with the bearer token: the photo of an offline name/ID check "
+                                  "(线下通过, MEM-13); for admins in scope, null otherwise.")
+    async def verification_photo_url(self, info: Info[Context, Any]) -> str | None:
+        if not self._member.verification_photo or not await _administered(info, self._member):
+            return None
+        return f"/members/{encode_id('Member', self._member.id or 0)}/verification-photo"
 
     @strawberry.field(description="周岁 today.")
     def age(self, info: Info[Context, Any]) -> int:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.identity.model import OrgAdmin
-from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.membership import self_report
+from zhtj.domain.membership.model import ACTIVE, AWAITING_REVIEW, CadrePosition, Member
 from zhtj.domain.organization.model import Organization, subtree_bounds
 from zhtj.domain.shared import values
 from zhtj.infrastructure.tables.schema import accounts, cadre_positions, members
@@ -94,7 +95,8 @@ async def positions_by_org_id(
 
 
 def counted_members_by_branch(today: date):  # type: ignore[no-untyped-def]
-    """ORG-12 branch size: league members, and party members while under 28."""
+    """ORG-12 branch size: league members, and party members while under 28; a self-report not yet approved
+    is no member (MEM-14)."""
     born_after = _years_before(today, 28)
 
     async def load(session: AsyncSession, branch_ids: Sequence[int]) -> list[int]:
@@ -104,7 +106,7 @@ def counted_members_by_branch(today: date):  # type: ignore[no-untyped-def]
         )
         rows = await session.execute(
             select(members.c.branch_id, func.count())
-            .where(members.c.branch_id.in_(branch_ids), counted)
+            .where(members.c.branch_id.in_(branch_ids), members.c.status == ACTIVE, counted)
             .group_by(members.c.branch_id)
         )
         counts = {branch_id: n for branch_id, n in rows}
@@ -141,9 +143,10 @@ async def has_account_by_member_id(session: AsyncSession, member_ids: Sequence[i
 
 
 def _members_below(path: str, text: str | None):  # type: ignore[no-untyped-def]
+    """Members (not self-reports waiting or returned, MEM-14) of every branch in the subtree at `path`."""
     low, high = subtree_bounds(path)
     in_subtree = select(orgs.c.id).where(orgs.c.path >= low, orgs.c.path < high)
-    cond = [members.c.branch_id.in_(in_subtree)]
+    cond = [members.c.branch_id.in_(in_subtree), members.c.status == ACTIVE]
     if text and text.strip():
         cond.append(members.c.name.contains(text.strip(), autoescape=True))
     return cond
@@ -160,3 +163,39 @@ async def members_page(session: AsyncSession, path: str, limit: int, after_id: i
 
 async def members_count(session: AsyncSession, path: str, text: str | None) -> int:
     return await session.scalar(select(func.count()).select_from(members).where(*_members_below(path, text))) or 0
+
+
+def _reports_below(path: str, status: str | None, now: datetime):  # type: ignore[no-untyped-def]
+    """Self-reports (MEM-14) to every branch in the subtree at `path`: all that are not members yet, or one
+    status; EXPIRED and AWAITING_REVIEW split at the 30-day mark (ACC-2), ACTIVE are approved self-reports."""
+    low, high = subtree_bounds(path)
+    cond = [members.c.branch_id.in_(select(orgs.c.id).where(orgs.c.path >= low, orgs.c.path < high))]
+    cutoff = self_report.expiry_cutoff(now)
+    submitted = members.c.report_submitted_at
+    if status is None:
+        cond.append(members.c.status != ACTIVE)
+    elif status == ACTIVE:
+        cond += [members.c.status == ACTIVE, submitted.is_not(None)]
+    elif status == self_report.EXPIRED:
+        cond += [members.c.status == AWAITING_REVIEW, submitted <= cutoff]
+    elif status == AWAITING_REVIEW:
+        cond += [members.c.status == AWAITING_REVIEW, submitted > cutoff]
+    else:
+        cond.append(members.c.status == status)
+    return cond
+
+
+async def self_reports_page(session: AsyncSession, path: str, status: str | None, now: datetime, limit: int,
+                            after: tuple[datetime, int] | None) -> list[Member]:
+    """Oldest submission first, keyset-paged on (report_submitted_at, id)."""
+    cond = _reports_below(path, status, now)
+    submitted = members.c.report_submitted_at
+    if after is not None:
+        cond.append(or_(submitted > after[0], and_(submitted == after[0], members.c.id > after[1])))
+    stmt = select(Member).where(*cond).order_by(submitted, members.c.id).limit(limit)
+    return list(await session.scalars(stmt))
+
+
+async def self_reports_count(session: AsyncSession, path: str, status: str | None, now: datetime) -> int:
+    stmt = select(func.count()).select_from(members).where(*_reports_below(path, status, now))
+    return await session.scalar(stmt) or 0

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from zhtj.domain.identity.scope import can_see_org
+from zhtj.domain.identity.scope import administers, can_see_org
 from zhtj.domain.membership.model import Member
 from zhtj.domain.organization import rules
 from zhtj.domain.organization.model import Organization
 from zhtj.domain.shared import values
 from zhtj.graphql.context import Context
+from zhtj.graphql.membership.types import SelfReportStatus
 from zhtj.graphql.organization.loaders import PageKey
-from zhtj.graphql.relay import Connection, decode_cursor, encode_cursor, page_size
+from zhtj.graphql.relay import BadPageRequest, Connection, decode_cursor, encode_cursor, page_size
 
 if TYPE_CHECKING:
     from zhtj.graphql.membership.types import CadrePositionType, MemberType
 
 MemberRef = Annotated["MemberType", strawberry.lazy("zhtj.graphql.membership.types")]
 CadrePositionRef = Annotated["CadrePositionType", strawberry.lazy("zhtj.graphql.membership.types")]
+
+
+async def _zero() -> int:
+    return 0
 
 
 async def visible_org(info: Info[Context, Any], org_id: int | None) -> Organization | None:
@@ -170,6 +175,36 @@ class OrganizationType(relay.Node):
 
         return Connection.build(rows, size, cursor_of=lambda m: encode_cursor(m.id), node_of=MemberType.from_domain,
                                 count=count, has_previous=key is not None)
+
+    @strawberry.field(description="团员报到 to this branch or any branch below (MEM-14), oldest submission first: "
+                                  "for admins of the org or above, empty for anyone else. Without `status` every "
+                                  "report not yet approved; ACTIVE lists the approved ones.")
+    async def self_reports(self, info: Info[Context, Any], status: SelfReportStatus | None = None,
+                           first: int | None = None, after: str | None = None) -> Connection[MemberRef]:
+        from zhtj.graphql.membership.types import MemberType
+        from zhtj.graphql.organization.loaders import self_reports_count, self_reports_page
+
+        size = page_size(first)
+        key = decode_cursor(after, 2)
+        ctx = info.context
+        if not administers(ctx.require_viewer(allow_initial_password=True), self._org):
+            return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
+                                    has_previous=False)
+        path, wanted, now = self._org.path, status.value if status else None, ctx.clock.now()
+        try:
+            start = (datetime.fromisoformat(key[0]), int(key[1])) if key else None
+        except (TypeError, ValueError):
+            raise BadPageRequest("after 游标无效") from None
+        async with ctx.read() as session:
+            rows = await self_reports_page(session, path, wanted, now, size + 1, start)
+
+        async def count() -> int:
+            async with ctx.read() as session:
+                return await self_reports_count(session, path, wanted, now)
+
+        return Connection.build(
+            rows, size, cursor_of=lambda m: encode_cursor(m.report_submitted_at.isoformat(), m.id),
+            node_of=MemberType.from_domain, count=count, has_previous=key is not None)
 
     @strawberry.field(description="管理员: at most 2 for a leading body, 3 for other orgs (ACC-3).")
     async def admins(self, info: Info[Context, Any]) -> list[MemberRef]:

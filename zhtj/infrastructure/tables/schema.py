@@ -95,6 +95,7 @@ members = Table(
     Column("verification_note", Text),
     Column("verification_photo", String(100)),
     Column("verification_checked_at", UtcDateTime),
+    Column("verification_started_at", UtcDateTime),
     Column("status", String(20), nullable=False, server_default="ACTIVE"),
     Column("report_submitted_at", UtcDateTime),
     Column("report_return_reason", Text),
@@ -103,6 +104,7 @@ members = Table(
     Index(None, "id_number", unique=True),
     Index(None, "development_number", unique=True),
     Index(None, "status", "branch_id"),
+    Index(None, "verification_started_at"),
     Index(None, "branch_id"),
     Index(None, "name"),
 )

@@ -234,3 +234,15 @@ async def test_deleting_a_branch_moves_members_and_returns_reports_ORG7(client, 
     me = (await client.query(ME))["me"]["member"]
     assert me["reportStatus"] == "RETURNED" and me["reportBranch"] is None
     assert me["reportReturnReason"] == "所选团支部已被撤销，请重新选择团支部后提交"
+
+
+async def test_a_waiting_reporter_takes_no_post_MEM14_MEM12(client, root, uow, hasher, clock):
+    t = await tree(uow, hasher, clock, root)
+    done = await report(client, form(t["branch"]))
+    await client.login_as(*t["school_admin"])
+    change = """mutation($input: ChangePositionInput!) { changePosition(input: $input) {
+      errors { code field rule } } }"""
+    refused = await client.query(change, {"input": {"memberId": done["member"]["id"], "orgId": oid(t["branch"]),
+                                                    "position": "委员"}})
+    assert refused["changePosition"]["errors"] == [{"code": "MEMBER_NOT_ACTIVE", "field": "memberId",
+                                                    "rule": "MEM-14"}]

@@ -10,7 +10,7 @@ from zhtj.domain.identity.model import Account, AuditEntry
 from zhtj.domain.identity.scope import administered_org, administers, member_orgs, visible_member
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard, profile, rules, verification
-from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.membership.profile import MemberForm
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared import values
@@ -143,6 +143,8 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     category = org.category if org else values.LEADING_BODY
     existing = await uow.members.by_id_number(idcard.normalize(form.id_number or ""))
     if existing is not None and existing.name == (form.name or "").strip():
+        if existing.status != ACTIVE:
+            problems.append(Problem("MEMBER_NOT_ACTIVE", "该人员的报到尚未审核通过，不能任职", "idNumber", "MEM-14"))
         problems += rules.id_number_problems(form.id_number, form.id_number_confirm, today=today(clock))
         problems += rules.cadre_problems(position=form.position, org_category=category,
                                          cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
@@ -229,6 +231,8 @@ async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, memb
     if member is None or (held is None and not await _may_see(uow, viewer, member)):
         problems.append(NotFound("memberId", "团员").problems[0])
         member = None
+    elif member.status != ACTIVE:  # MEM-14: nothing else until the branch approves the self-report
+        problems.append(Problem("MEMBER_NOT_ACTIVE", "该人员的报到尚未审核通过，不能任职", "memberId", "MEM-14"))
     new = rules.normalize_position(form.position)
     category = org.category if org else values.LEADING_BODY
     admins = {a.member_id for a in await uow.admins.of_org(org.id)} if org and org.id else set()

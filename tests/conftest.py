@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -28,8 +29,6 @@ from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.settings import Settings, sqlite_url
 
 PG_URL = os.environ.get("ZHTJ_TEST_DATABASE_URL")
-ROOT_ADMIN_ID = "110101199003071233"
-ROOT_ADMIN_PASSWORD = "Tuanjian2026"
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 

@@ -15,6 +15,8 @@ from zhtj.domain.shared.ports import PasswordHasher
 from zhtj.infrastructure.demo import make_id_number
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 
+ROOT_ADMIN_ID = "110101199003071233"
+ROOT_ADMIN_PASSWORD = "Tuanjian2026"
 _sequence = count(100)
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 

@@ -8,11 +8,9 @@ import pytest
 from fakes import FakeHasher, FakeUnitOfWork
 
 from zhtj.domain.identity import admins, services
-from zhtj.domain.identity.bootstrap import bootstrap
 from zhtj.domain.identity.model import Account, OrgAdmin
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.organization.model import Organization, child_path
-from zhtj.domain.shared.clock import FixedClock
 from zhtj.domain.shared.errors import DomainError
 from zhtj.infrastructure.demo import make_id_number
 
@@ -20,19 +18,6 @@ SECRET = "unit-secret"
 ROOT_ADMIN_ID = "110101199003071233"
 NEW_ID = make_id_number("320106", date(1995, 6, 1), 35)  # 男
 PASSWORD = "Xinmima2027"
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def uow(clock: FixedClock) -> FakeUnitOfWork:
-    uow = FakeUnitOfWork()
-    await bootstrap(uow=uow, clock=clock, hasher=FakeHasher(), admin_id_number=ROOT_ADMIN_ID,
-                    admin_name="团中央管理员", password="Tuanjian2026")
-    return uow
 
 
 def add_org(uow: FakeUnitOfWork, parent: Organization, name: str, category: str = "团的领导机关") -> Organization:

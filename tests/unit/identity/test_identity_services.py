@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from fakes import FakeHasher, FakeUnitOfWork
+from fakes import FakeHasher
 
 from zhtj.domain.identity import rules, services
 from zhtj.domain.identity.bootstrap import bootstrap
-from zhtj.domain.shared.clock import FixedClock
 from zhtj.domain.shared.errors import DomainError
 
 ADMIN_ID = "110101199003071233"
 SECRET = "unit-secret"
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def uow(clock: FixedClock) -> FakeUnitOfWork:
-    uow = FakeUnitOfWork()
-    await bootstrap(uow=uow, clock=clock, hasher=FakeHasher(), admin_id_number=ADMIN_ID,
-                    admin_name="管理员", password="Tuanjian2026")
-    return uow
 
 
 async def _login(uow, clock, password="Tuanjian2026", id_number=ADMIN_ID):
@@ -56,7 +42,7 @@ async def test_login_stores_only_a_keyed_hash_of_the_token_ACC1(uow, clock):
     assert stored.token_hash == services.token_hash(SECRET, session.token) != session.token
     assert stored.expires_at == clock.now() + rules.TOKEN_LIFETIME
     viewer = await services.authenticate(uow=uow, clock=clock, secret=SECRET, token=session.token)
-    assert viewer is not None and viewer.member.name == "管理员" and viewer.admin_paths == ("/1/",)
+    assert viewer is not None and viewer.member.name == "团中央管理员" and viewer.admin_paths == ("/1/",)
 
 
 async def test_a_failure_is_counted_and_committed_ACC1(uow, clock):

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from fakes import FakeHasher, FakeUnitOfWork, fake_org, fake_person, fake_viewer
 
 from zhtj.domain.identity import admins, reset, services
-from zhtj.domain.identity.bootstrap import bootstrap
 from zhtj.domain.identity.model import AuthToken
-from zhtj.domain.shared.clock import FixedClock
 from zhtj.domain.shared.errors import DomainError
 from zhtj.infrastructure.demo import make_id_number
 
 SECRET = "unit-secret"
 ROOT_ADMIN_ID = "110101199003071233"
 NEW_PASSWORD = "Xinmima2027"
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def uow(clock: FixedClock) -> FakeUnitOfWork:
-    uow = FakeUnitOfWork()
-    await bootstrap(uow=uow, clock=clock, hasher=FakeHasher(), admin_id_number=ROOT_ADMIN_ID,
-                    admin_name="团中央管理员", password="Tuanjian2026")
-    return uow
 
 
 @pytest.fixture

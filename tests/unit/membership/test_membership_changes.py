@@ -6,30 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from fakes import FakeUnitOfWork, fake_person
-from membership_world import NEW_ID, NOW, change, codes, delete, enter, new_uow, tree, update
+from fakes import fake_person
+from membership_world import NEW_ID, change, codes, delete, enter, update
 
 from zhtj.domain.membership.model import CadrePosition
-from zhtj.domain.shared.clock import FixedClock
 from zhtj.domain.shared.errors import DomainError
 from zhtj.infrastructure.demo import make_id_number
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-async def uow(clock: FixedClock) -> FakeUnitOfWork:
-    return await new_uow(clock)
-
-
-@pytest.fixture
-async def t(uow: FakeUnitOfWork) -> dict:
-    return await tree(uow)
 
 
 # update_member ------------------------------------------------------------------------------------------

@@ -6,30 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from fakes import FakeUnitOfWork
-from membership_world import NEW_ID, NOW, cadre_form, codes, enter, enter_cadre, new_uow, tree
+from membership_world import NEW_ID, cadre_form, codes, enter, enter_cadre
 
 from zhtj.domain.membership.profile import MemberForm
-from zhtj.domain.shared.clock import FixedClock
 from zhtj.domain.shared.errors import DomainError
 from zhtj.infrastructure.demo import make_id_number
 
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-async def uow(clock: FixedClock) -> FakeUnitOfWork:
-    return await new_uow(clock)
-
-
-@pytest.fixture
-async def t(uow: FakeUnitOfWork) -> dict:
-    return await tree(uow)
 
 
 # enter_member ----------------------------------------------------------------------------------------

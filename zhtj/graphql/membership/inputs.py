@@ -12,18 +12,16 @@ from zhtj.domain.membership.profile import MemberForm
 _PROFILE_DOC = "Value-list fields take the Chinese values of valueLists; year-months are YYYY-MM."
 
 
-@strawberry.input(description="录入团员 (MEM-1..12). " + _PROFILE_DOC)
-class EnterMemberInput:
-    branch_id: strawberry.ID
+@strawberry.input(description="The profile fields every entry form shares (MEM-2). " + _PROFILE_DOC)
+class ProfileInput:
     name: str
-    id_number: str
+    id_number: str = strawberry.field(description="身份证号: also the login name (ACC-1).")
     id_number_confirm: str = strawberry.field(description="The ID number typed a second time (MEM-4).")
     ethnicity: str
     occupation: str
     education: str
     political_status: str
     join_date: str
-    is_cadre: bool
     mobile: str
     household_address: str
     registered_volunteer: bool
@@ -32,52 +30,35 @@ class EnterMemberInput:
     job_type: str | None = None
     development_number: str | None = None
     party_join_date: str | None = None
+    email: str | None = None
+    qq: str | None = None
+    wechat: str | None = None
+    weibo: str | None = None
+    submitted_party_application: bool | None = None
+    party_application_date: str | None = None
+    volunteer_since: str | None = None
+
+
+@strawberry.input(description="录入团员 (MEM-1..12). " + _PROFILE_DOC)
+class EnterMemberInput(ProfileInput):
+    branch_id: strawberry.ID
+    is_cadre: bool
     position: str | None = None
     position_since: str | None = None
     appointment_method: str | None = None
     cadre_nature: str | None = None
     on_party_committee: bool | None = None
-    email: str | None = None
-    qq: str | None = None
-    wechat: str | None = None
-    weibo: str | None = None
-    submitted_party_application: bool | None = None
-    party_application_date: str | None = None
-    volunteer_since: str | None = None
 
 
 @strawberry.input(description="录入团干部 of a committee or leading body (MEM-1, MEM-12). " + _PROFILE_DOC)
-class EnterCadreInput:
+class EnterCadreInput(ProfileInput):
     org_id: strawberry.ID
-    name: str
-    id_number: str
-    id_number_confirm: str
-    ethnicity: str
-    occupation: str
-    education: str
-    political_status: str
-    join_date: str
     position: str
-    mobile: str
-    household_address: str
-    registered_volunteer: bool
     position_since: str | None = None
     appointment_method: str | None = None
     cadre_nature: str | None = None
     on_party_committee: bool | None = None
     on_duty: str | None = None
-    ethnicity_note: str | None = None
-    study_status: str | None = None
-    job_type: str | None = None
-    development_number: str | None = None
-    party_join_date: str | None = None
-    email: str | None = None
-    qq: str | None = None
-    wechat: str | None = None
-    weibo: str | None = None
-    submitted_party_application: bool | None = None
-    party_application_date: str | None = None
-    volunteer_since: str | None = None
 
 
 @strawberry.input(description="修改团员信息: only the fields given change; a new ID number is typed twice.")

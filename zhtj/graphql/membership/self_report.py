@@ -10,7 +10,7 @@ from strawberry.types import Info
 from zhtj.domain.membership import self_report
 from zhtj.graphql.context import Context
 from zhtj.graphql.ids import decode_id
-from zhtj.graphql.membership.inputs import to_form
+from zhtj.graphql.membership.inputs import ProfileInput, to_form
 from zhtj.graphql.membership.mutations import MemberPayload, _payload
 from zhtj.graphql.mutation import perform
 
@@ -19,34 +19,11 @@ _PROFILE_DOC = "Value-list fields take the Chinese values of valueLists; year-mo
 
 @strawberry.input(description="团员报到 (MEM-14): the profile fields of EnterMemberInput (a self-reporter is no "
                               "cadre), the chosen branch and, without a token, a password (ACC-2). " + _PROFILE_DOC)
-class SelfReportInput:
+class SelfReportInput(ProfileInput):
     branch_id: strawberry.ID = strawberry.field(description="所在团支部: a 团支部 or 毕业生团组织.")
-    name: str
-    id_number: str = strawberry.field(description="身份证号: also the login name (ACC-1).")
-    id_number_confirm: str = strawberry.field(description="The ID number typed a second time (MEM-4).")
-    ethnicity: str
-    occupation: str
-    education: str
-    political_status: str
-    join_date: str
-    mobile: str
-    household_address: str
-    registered_volunteer: bool
     password: str | None = strawberry.field(
         default=None, description="Required without a token: the new account's password (ACC-1 rules). Not used "
                                   "with a token (change it with changePassword).")
-    ethnicity_note: str | None = None
-    study_status: str | None = None
-    job_type: str | None = None
-    development_number: str | None = None
-    party_join_date: str | None = None
-    email: str | None = None
-    qq: str | None = None
-    wechat: str | None = None
-    weibo: str | None = None
-    submitted_party_application: bool | None = None
-    party_application_date: str | None = None
-    volunteer_since: str | None = None
 
 
 @strawberry.input(description="资料审核 of a self-report (MEM-14): approve, or return it with a reason.")

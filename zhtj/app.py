@@ -58,7 +58,8 @@ class GraphQLView(GraphQL[Context, None]):
             s = self.services
             async with SqlUnitOfWork(s.db.read_sessions) as uow:
                 viewer = await authenticate(uow=uow, clock=s.clock, secret=s.settings.secret_key, token=token)
-        ctx = Context(self.services, request_id, token, viewer)
+        client = request.client.host if request.client else None
+        ctx = Context(self.services, request_id, token, viewer, client)
         request.scope.setdefault(_CONTEXTS, []).append(ctx)
         return ctx
 

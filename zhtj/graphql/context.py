@@ -40,11 +40,13 @@ class Services:
 
 
 class Context:
-    def __init__(self, services: Services, request_id: str, token: str | None, viewer: Viewer | None):
+    def __init__(self, services: Services, request_id: str, token: str | None, viewer: Viewer | None,
+                 client: str | None = None):
         self.services = services
         self.request_id = request_id
         self.token = token
         self.viewer = viewer
+        self.client = client  # the caller's address, for throttling anonymous calls
         self._lock = asyncio.Lock()
         self._session: AsyncSession | None = None
         self.loaders = self._new_loaders()

@@ -246,3 +246,19 @@ async def test_a_waiting_reporter_takes_no_post_MEM14_MEM12(client, root, uow, h
                                                     "position": "委员"}})
     assert refused["changePosition"]["errors"] == [{"code": "MEMBER_NOT_ACTIVE", "field": "memberId",
                                                     "rule": "MEM-14"}]
+
+
+async def test_anonymous_reports_probing_registered_numbers_slow_down_ACC2(client, root, uow, hasher, clock):
+    """"该身份证号已注册" must not become a lookup service: from one address, hits on registered numbers
+    wait like wrong passwords; mistakes in other fields do not count."""
+    t = await tree(uow, hasher, clock, root)
+    people = [(await add_person(uow, hasher, clock, name=f"老团员{i}", branch=t["branch"]))[0] for i in range(4)]
+    typo = await report(client, form(t["branch"], mobile="123"))
+    assert [e["code"] for e in typo["errors"]] == ["MOBILE_FORMAT"]
+    for person in people[:3]:
+        taken = await report(client, form(t["branch"], idNumber=person.id_number))
+        assert [e["code"] for e in taken["errors"]] == ["ID_NUMBER_TAKEN"]
+    blocked = await report(client, form(t["branch"], idNumber=people[3].id_number))
+    assert [(e["code"], e["rule"]) for e in blocked["errors"]] == [("SELF_REPORT_THROTTLED", "ACC-2")]
+    clock.advance(seconds=2)
+    assert [e["code"] for e in (await report(client, form(t["branch"])))["errors"]] == []

@@ -5,13 +5,14 @@ unanswered for 30 days ends by itself (ACC-2 decided): it shows as EXPIRED and c
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from zhtj.domain.identity import rules as account_rules
-from zhtj.domain.identity.model import AuditEntry
+from zhtj.domain.identity.model import AuditEntry, LoginThrottle
 from zhtj.domain.identity.scope import administers_member, visible_member
-from zhtj.domain.identity.services import Viewer
+from zhtj.domain.identity.services import Viewer, token_hash, wait_words
 from zhtj.domain.membership import idcard, profile, verification
 from zhtj.domain.membership.model import ACTIVE, AWAITING_REVIEW, RETURNED, WITHDRAWN, Member
 from zhtj.domain.membership.profile import MemberForm
@@ -61,8 +62,12 @@ def _audit(uow: UnitOfWork, clock: Clock, actor: int | None, action: str, member
                              detail=detail))
 
 
+PROBING_CODES = ("ID_NUMBER_TAKEN", "DEVELOPMENT_NUMBER_TAKEN")
+
+
 async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer | None,
-                      branch_id: int | None, form: MemberForm, password: str | None) -> Member:
+                      branch_id: int | None, form: MemberForm, password: str | None,
+                      secret: str = "", client: str | None = None) -> Member:
     """团员报到. Without a login: a new person waiting for the branch, with an account and the typed password
     (ACC-2). Logged in while not yet a member: their own record is rewritten and submitted again. Every
     problem of the form at once, with the checks of enterMember (MEM-2..12, MEM-4, NUM-4)."""
@@ -78,6 +83,9 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
         if member.status == ACTIVE:
             raise DomainError.of("SELF_REPORT_NOT_ALLOWED", "您已是团员，无需报到；资料有误请联系所在团支部修改",
                                  None, "MEM-14")
+    throttle_key = _probe_key(secret, client) if member is None and client else None
+    if throttle_key is not None:
+        _refuse_if_probing(await uow.throttles.get(throttle_key), now)
     problems: list[Problem] = []
     branch = await uow.organizations.get(branch_id) if branch_id is not None else None
     if branch is None:
@@ -94,6 +102,8 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
             problems += account_rules.password_problems(password, idcard.normalize(form.id_number or ""),
                                                         field="password")
     if problems:
+        if throttle_key is not None and any(p.code in PROBING_CODES for p in problems):
+            await _count_probe(uow, throttle_key, now)
         raise DomainError(problems)
     assert branch is not None and branch.id is not None
     if member is None:
@@ -169,3 +179,23 @@ async def release_reports(uow: UnitOfWork, branch_id: int) -> int:
         member.branch_id = None
     await uow.flush()
     return len(found)
+
+
+def _probe_key(secret: str, client: str) -> str:
+    return token_hash(secret, "self-report:" + client)
+
+
+def _refuse_if_probing(throttle: LoginThrottle | None, now: datetime) -> None:
+    """Anonymous reports that keep hitting registered ID numbers slow down, then stop for a while, per
+    client address, like wrong passwords (ACC-1): "该身份证号已注册" must not become a lookup service."""
+    if throttle and throttle.blocked_until and now < throttle.blocked_until:
+        seconds = math.ceil((throttle.blocked_until - now).total_seconds())
+        raise DomainError.of("SELF_REPORT_THROTTLED", f"操作过于频繁，请{wait_words(seconds)}后再试", None, "ACC-2")
+
+
+async def _count_probe(uow: UnitOfWork, key: str, now: datetime) -> None:
+    throttle = await uow.throttles.lock(key)
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    throttle.blocked_until = account_rules.blocked_until(throttle.failures, now)
+    await uow.commit()  # counts although the answer is an error

@@ -42,7 +42,8 @@ class SelfReportMutation:
         ctx = info.context
         member, errors = await perform(info, lambda uow: self_report.self_report(
             uow=uow, clock=ctx.clock, hasher=ctx.services.hasher, viewer=ctx.viewer,
-            branch_id=decode_id(input.branch_id, "Organization"), form=to_form(input), password=input.password))
+            branch_id=decode_id(input.branch_id, "Organization"), form=to_form(input), password=input.password,
+            secret=ctx.services.settings.secret_key, client=ctx.client))
         return _payload(member, errors)
 
     @strawberry.mutation(description="资料审核 (MEM-14): an admin of the branch or an org above it approves the "

@@ -7,7 +7,13 @@ from typing import Any
 
 from zhtj.domain.identity import rules as account_rules
 from zhtj.domain.identity.model import Account, AuditEntry
-from zhtj.domain.identity.scope import administered_org, administers, member_orgs, visible_member
+from zhtj.domain.identity.scope import (
+    administered_org,
+    administers,
+    administers_member,
+    member_orgs,
+    visible_member,
+)
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard, profile, rules, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
@@ -130,6 +136,19 @@ async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
     return member
 
 
+async def existing_person_problems(uow: UnitOfWork, viewer: Viewer, person: Member, name: str,
+                                   field: str = "idNumber") -> list[Problem]:
+    """A post for someone already in the system (MEM-1: one person, several posts) goes only to a person
+    the viewer administers (ACC-4); anyone else's number is just "该身份证号已注册", never a way in."""
+    if not await administers_member(uow, viewer, person):
+        return [replace(rules.ID_NUMBER_TAKEN, field=field)]
+    if person.name != name.strip():
+        return [Problem("NAME_MISMATCH", "姓名与该身份证号已登记的姓名不一致", "name", "MEM-4")]
+    if person.status != ACTIVE:
+        return [Problem("MEMBER_NOT_ACTIVE", "该人员的报到尚未审核通过，不能任职", field, "MEM-14")]
+    return []
+
+
 async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
                       org_id: int | None, form: MemberForm) -> Member:
     """录入团干部 of a committee or leading body (MEM-1, MEM-12). A person already in the system (same ID
@@ -143,8 +162,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     category = org.category if org else values.LEADING_BODY
     existing = await uow.members.by_id_number(idcard.normalize(form.id_number or ""))
     if existing is not None and existing.name == (form.name or "").strip():
-        if existing.status != ACTIVE:
-            problems.append(Problem("MEMBER_NOT_ACTIVE", "该人员的报到尚未审核通过，不能任职", "idNumber", "MEM-14"))
+        problems += await existing_person_problems(uow, viewer, existing, existing.name)
         problems += rules.id_number_problems(form.id_number, form.id_number_confirm, today=today(clock))
         problems += rules.cadre_problems(position=form.position, org_category=category,
                                          cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,

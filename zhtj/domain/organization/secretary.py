@@ -10,7 +10,7 @@ from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.membership.model import CadrePosition, Member
-from zhtj.domain.membership.services import refresh_cadre_flag
+from zhtj.domain.membership.services import existing_person_problems, refresh_cadre_flag
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
 from zhtj.domain.shared.errors import Problems
@@ -32,8 +32,10 @@ async def set_secretary(
         problems.add("NAME_REQUIRED", "请填写书记姓名", "name", "ORG-8")
     problems.extend(member_rules.mobile_problems(mobile))
     person = None if isinstance(parsed, list) else await uow.members.by_id_number(parsed.value)
-    if person is not None and name and person.name != name:
-        problems.add("NAME_MISMATCH", "姓名与该身份证号已登记的姓名不一致", "name", "ORG-8")
+    if person is not None and name:
+        problems.extend(await existing_person_problems(uow, viewer, person, name))
+    if not isinstance(parsed, list):  # MEM-6: a cadre is at least 14
+        problems.extend(member_rules.age_now_problems(parsed.birth_date, today=today(clock), is_cadre=True))
     current = [p for p in await uow.members.positions_in(org.id) if p.position == values.SECRETARY]
     admins = {a.member_id for a in await uow.admins.of_org(org.id)}
     for old in current:

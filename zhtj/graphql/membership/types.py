@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.organization.types")]
 
 # Stored fields shown as they are (MEM-2).
-PLAIN = ("name", "gender", "birth_date", "ethnicity", "ethnicity_note", "occupation", "study_status", "job_type",
-         "education", "political_status", "join_date", "development_number", "party_join_date", "is_cadre",
-         "household_address", "email", "qq", "wechat", "weibo", "submitted_party_application",
-         "party_application_date", "registered_volunteer", "volunteer_since", "verification", "graduate",
-         "verification_note", "verification_checked_at", "report_submitted_at", "report_return_reason")
+# Shown to whoever may see the person at all (a branch's secretary to its members, say).
+PUBLIC = ("name", "gender", "political_status", "is_cadre", "verification", "graduate")
+# The rest of the profile: for the member and for admins in scope only (ACC-4).
+PRIVATE = ("ethnicity", "ethnicity_note", "occupation", "study_status", "job_type",
+           "education", "join_date", "development_number", "party_join_date",
+           "household_address", "email", "qq", "wechat", "weibo", "submitted_party_application",
+         "party_application_date", "registered_volunteer", "volunteer_since",
+           "verification_note", "verification_checked_at", "report_submitted_at", "report_return_reason")
 
 
 @strawberry.enum(name="SelfReportStatus", description="团员报到 (MEM-14, ACC-2): where a person stands.")
@@ -94,7 +97,6 @@ class MemberType(relay.Node):
     name: str
     id_number_masked: str = strawberry.field(description="110101********123X: the full number is never listed.")
     gender: str
-    birth_date: date
     ethnicity: str | None = strawberry.field(description="民族 (valueLists.ethnicities).")
     ethnicity_note: str | None = strawberry.field(description="The group's name when ethnicity is 其他.")
     occupation: str | None = strawberry.field(description="职业: 青年学生 or 职业青年.")
@@ -124,12 +126,25 @@ class MemberType(relay.Node):
     report_submitted_at: datetime | None = strawberry.field(description="When the self-report was last submitted.")
     report_return_reason: str | None = strawberry.field(description="退回原因 of a returned self-report (MEM-14).")
     _member: strawberry.Private[Member]
+    _public: strawberry.Private[bool] = False
 
     @classmethod
-    def from_domain(cls, member: Member) -> MemberType:
+    def from_domain(cls, member: Member, *, public: bool = False) -> MemberType:
+        """`public`: seen by someone who is neither the person nor an admin over them, so only PUBLIC."""
         assert member.id is not None
-        return cls(id=member.id, id_number_masked=idcard.mask(member.id_number), _member=member,
-                   **{name: getattr(member, name) for name in PLAIN})
+        shown = {name: getattr(member, name) for name in PUBLIC}
+        shown.update({name: None if public else getattr(member, name) for name in PRIVATE})
+        return cls(id=member.id, id_number_masked=idcard.mask(member.id_number), _member=member, _public=public,
+                   **shown)
+
+    @strawberry.field(description="出生日期: with the masked ID number it gives the whole number away, so it is "
+                                  "read like idNumber: one person at a time (null in lists), by the member or an "
+                                  "admin in scope, and written to the audit log. Lists have `age`.")
+    async def birth_date(self, info: Info[Context, Any]) -> date | None:
+        if self._public or _listed(info):
+            return None
+        await info.context.audit("readBirthDate", f"Member:{self._member.id}")
+        return self._member.birth_date
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -138,19 +153,21 @@ class MemberType(relay.Node):
         found = [await visible_member(info, int(i)) if i.isdigit() else None for i in node_ids]
         return [cls.from_domain(m) if m else None for m in found]
 
-    @strawberry.field(description="The full ID number: for an admin in scope (or the member), and every "
-                                  "read is written to the audit log.")
+    @strawberry.field(description="The full ID number: one person at a time (never in a list), for an admin in "
+                                  "scope or the member, and every read is written to the audit log.")
     async def id_number(self, info: Info[Context, Any]) -> str:
         ctx = info.context
         viewer = ctx.require_viewer(allow_initial_password=True)
-        if viewer.member.id != self._member.id and not await _administered(info, self._member):
+        if self._public or (viewer.member.id != self._member.id and not await _administered(info, self._member)):
             raise AccessDenied("FORBIDDEN", "无权查看完整身份证号")
+        if _listed(info):
+            raise AccessDenied("FORBIDDEN", "列表中只显示脱敏身份证号，请逐个查看完整身份证号")
         await ctx.audit("readIdNumber", f"Member:{self._member.id}")
         return self._member.id_number
 
     @strawberry.field(description="手机号码: masked (138****8000) in lists and search results.")
     def mobile(self, info: Info[Context, Any]) -> str | None:
-        value = self._member.mobile
+        value = None if self._public else self._member.mobile
         return mask_mobile(value) if value and _listed(info) else value
 
     @strawberry.field(description="The member's branch (所在团支部), if the viewer may see it.")
@@ -218,9 +235,9 @@ class MemberType(relay.Node):
             return None
         return f"/members/{encode_id('Member', self._member.id or 0)}/verification-photo"
 
-    @strawberry.field(description="周岁 today.")
-    def age(self, info: Info[Context, Any]) -> int:
-        return idcard.age_on(self._member.birth_date, today(info.context.clock))
+    @strawberry.field(description="周岁 today; null for a person shown publicly.")
+    def age(self, info: Info[Context, Any]) -> int | None:
+        return None if self._public else idcard.age_on(self._member.birth_date, today(info.context.clock))
 
 
 @strawberry.type(name="CadrePosition", description="团内职务: a post one person holds in one org.")
@@ -235,10 +252,11 @@ class CadrePositionType:
     _position: strawberry.Private[CadrePosition]
 
     @classmethod
-    def from_domain(cls, position: CadrePosition, member: Member) -> CadrePositionType:
+    def from_domain(cls, position: CadrePosition, member: Member, *, public: bool = False) -> CadrePositionType:
         return cls(position=position.position, since=position.since, appointment_method=position.appointment_method,
                    cadre_nature=position.cadre_nature, on_party_committee=position.on_party_committee,
-                   on_duty=position.on_duty, member=MemberType.from_domain(member), _position=position)
+                   on_duty=position.on_duty, member=MemberType.from_domain(member, public=public),
+                   _position=position)
 
     @strawberry.field
     async def organization(self, info: Info[Context, Any]) -> OrganizationRef | None:

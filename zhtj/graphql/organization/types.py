@@ -112,14 +112,20 @@ class OrganizationType(relay.Node):
 
         assert self._org.id is not None
         held = await info.context.loaders.positions_by_org_id.load(self._org.id)
-        return [CadrePositionType.from_domain(p, m) for p, m in held]
+        return [CadrePositionType.from_domain(p, m, public=self._public_to(info, m)) for p, m in held]
+
+    def _public_to(self, info: Info[Context, Any], member: Member) -> bool:
+        """People of this org are shown in full to its admins (and to themselves); to a member who sees
+        the org as their own branch only publicly (ACC-4)."""
+        viewer = info.context.viewer  # none in a public payload (registerAdmin): public, then
+        return viewer is None or (member.id != viewer.member.id and not administers(viewer, self._org))
 
     @strawberry.field(description="书记 (ORG-8).")
     async def secretary(self, info: Info[Context, Any]) -> MemberRef | None:
         from zhtj.graphql.membership.types import MemberType
 
         found = await self._secretary(info)
-        return MemberType.from_domain(found) if found else None
+        return MemberType.from_domain(found, public=self._public_to(info, found)) if found else None
 
     async def _secretary(self, info: Info[Context, Any]) -> Member | None:
         assert self._org.id is not None
@@ -153,8 +159,8 @@ class OrganizationType(relay.Node):
             below = await loaders.branches_below_by_path.load(self._org.path)
         return rules.org_warnings(self._org, member_count=count, branches_below=below)
 
-    @strawberry.field(description="People of this branch, or of every branch below this org; `text` filters "
-                                  "by name.")
+    @strawberry.field(description="People of this branch, or of every branch below this org, for its admins "
+                                  "(empty for anyone else, ACC-4); `text` filters by name.")
     async def members(self, info: Info[Context, Any], first: int | None = None, after: str | None = None,
                       text: str | None = None) -> Connection[MemberRef]:
         from zhtj.graphql.membership.types import MemberType
@@ -163,6 +169,9 @@ class OrganizationType(relay.Node):
         size = page_size(first)
         key = decode_cursor(after, 1)
         ctx = info.context
+        if not administers(ctx.require_viewer(allow_initial_password=True), self._org):
+            return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
+                                    has_previous=False)  # ACC-4: a member sees their org, not its people
         async with ctx.read() as session:
             rows = await members_page(session, self._org.path, size + 1, int(key[0]) if key else None, text)
         path = self._org.path
@@ -211,4 +220,5 @@ class OrganizationType(relay.Node):
         from zhtj.graphql.membership.types import MemberType
 
         assert self._org.id is not None
-        return [MemberType.from_domain(m) for m in await info.context.loaders.admins_by_org_id.load(self._org.id)]
+        found = await info.context.loaders.admins_by_org_id.load(self._org.id)
+        return [MemberType.from_domain(m, public=self._public_to(info, m)) for m in found]

@@ -1,0 +1,98 @@
+"""Who sees what of a person (ACC-4; the full ID number only one at a time, audited)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
+from factories import add_org, add_person, new_id_number
+from memberapi import ENTER_CADRE, mid, oid, student
+from sqlalchemy import select
+
+from zhtj.infrastructure.tables.schema import audit_log, cadre_positions
+
+SECRETARY = """mutation($input: SetSecretaryInput!) { setSecretary(input: $input) { errors { code field rule } } }"""
+
+
+@pytest.fixture
+async def two_provinces(root, uow, hasher, clock):
+    beijing = await add_org(uow, root, "北京团市委")
+    branch = await add_org(uow, beijing, "北京某团支部", category="团支部")
+    person, _ = await add_person(uow, hasher, clock, name="张伟", branch=branch,
+                                 id_number=new_id_number(date(2001, 2, 3)))
+    jiangsu = await add_org(uow, root, "江苏团省委")
+    committee = await add_org(uow, jiangsu, "南京某团委", category="团委")
+    jiangsu_branch = await add_org(uow, committee, "南京某团支部", category="团支部")
+    admin, password = await add_person(uow, hasher, clock, name="江苏管理员", password="Jiangsu2026", admin_of=jiangsu)
+    return {"person": person, "branch": branch, "committee": committee, "jiangsu_branch": jiangsu_branch,
+            "admin": (admin.id_number, password)}
+
+
+async def test_no_post_for_someone_outside_your_scope_ACC4_MEM1(client, two_provinces, uow, db):
+    t = two_provinces
+    await client.login_as(*t["admin"])
+    fields = student(t["committee"], name="张伟", idNumber=t["person"].id_number, idNumberConfirm=t["person"].id_number,
+                     position="工作人员", occupation="职业青年", studyStatus=None, jobType="其他", education="大学本科")
+    fields.pop("branchId")
+    fields.pop("isCadre")
+    refused = (await client.query(ENTER_CADRE, {"input": {"orgId": oid(t["committee"]), **fields}}))["enterCadre"]
+    assert refused["errors"] == [{"code": "ID_NUMBER_TAKEN", "message": "该身份证号已注册", "field": "idNumber",
+                                  "rule": "MEM-4"}]
+    secretary = await client.query(SECRETARY, {"input": {"orgId": oid(t["jiangsu_branch"]),
+                                                         "idNumber": t["person"].id_number, "name": "张伟",
+                                                         "mobile": "13666666666"}})
+    assert [e["code"] for e in secretary["setSecretary"]["errors"]] == ["ID_NUMBER_TAKEN"]
+    async with db.engine.connect() as conn:
+        posts = (await conn.execute(select(cadre_positions).where(
+            cadre_positions.c.member_id == t["person"].id))).all()
+    assert posts == []
+    async with uow:
+        assert (await uow.members.get(t["person"].id)).mobile is None
+
+
+async def test_a_secretary_is_at_least_14_MEM6(client, two_provinces):
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    child = new_id_number(date(2020, 1, 1))
+    payload = await client.query(SECRETARY, {"input": {"orgId": oid(two_provinces["branch"]), "idNumber": child,
+                                                       "name": "小孩", "mobile": "13800138000"}})
+    assert [e["code"] for e in payload["setSecretary"]["errors"]] == ["AGE_TOO_YOUNG"]
+
+
+async def test_a_member_sees_their_branch_but_not_its_people_ACC4(client, two_provinces, uow, hasher, clock):
+    t = two_provinces
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    await client.query(SECRETARY, {"input": {"orgId": oid(t["branch"]), "idNumber": t["person"].id_number,
+                                             "name": "张伟", "mobile": "13800138000"}})
+    mate, password = await add_person(uow, hasher, clock, name="同支部团员", branch=t["branch"], password="Mate2026ab")
+    await client.login_as(mate.id_number, password)
+    seen = await client.query("""{ me { member { name birthDate householdAddress branch { shortName
+      members { totalCount nodes { name } } secretary { name birthDate mobile householdAddress age } } } } }""")
+    branch = seen["me"]["member"]["branch"]
+    assert branch["shortName"] == "北京某团支部"
+    assert branch["members"] == {"totalCount": 0, "nodes": []}
+    assert branch["secretary"] == {"name": "张伟", "birthDate": None, "mobile": None, "householdAddress": None,
+                                   "age": None}
+    assert seen["me"]["member"]["birthDate"] == "2000-01-01"  # their own record in full
+    full = await client.post("{ me { member { branch { secretary { idNumber } } } } }")
+    assert full.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_full_id_numbers_and_birth_dates_never_come_in_lists(client, two_provinces, db):
+    t = two_provinces
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    listed = await client.query("query($id: ID!) { organization(id: $id) { members { nodes { idNumberMasked "
+                                "birthDate age } } } }", {"id": oid(t["branch"])})
+    assert listed["organization"]["members"]["nodes"] == [
+        {"idNumberMasked": t["person"].id_number[:6] + "*" * 8 + t["person"].id_number[-4:], "birthDate": None,
+         "age": 25}]
+    refused = await client.post("query($id: ID!) { organization(id: $id) { members { nodes { idNumber } } } }",
+                                {"id": oid(t["branch"])})
+    assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    one = await client.query("query($id: ID!) { node(id: $id) { ... on Member { idNumber birthDate } } }",
+                             {"id": mid(t["person"])})
+    assert one["node"] == {"idNumber": t["person"].id_number, "birthDate": "2001-02-03"}
+    async with db.engine.connect() as conn:
+        actions = sorted(r.action for r in (await conn.execute(select(audit_log).where(
+            audit_log.c.subject == f"Member:{t['person'].id}"))).all())
+    assert actions == ["readBirthDate", "readIdNumber"]

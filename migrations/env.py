@@ -28,10 +28,29 @@ async def run_async() -> None:
     database = create_database(config.get_main_option("sqlalchemy.url") or "")
     try:
         async with database.engine.execution_options(zhtj_write=True).connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Batch mode rebuilds a table by DROP and re-CREATE; with foreign keys on, dropping `members`
+                # would cascade into accounts, posts and admin rights. The pragma only takes effect outside
+                # a transaction, so it goes to the driver directly; the keys are checked again at the end.
+                await _driver_sql(connection, "PRAGMA foreign_keys=OFF")
             await connection.run_sync(run_with)
             await connection.commit()
+            if sqlite:
+                await _driver_sql(connection, "PRAGMA foreign_keys=ON")
+                broken = await _driver_sql(connection, "PRAGMA foreign_key_check")
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
     finally:
         await database.dispose()
+
+
+async def _driver_sql(connection, statement: str) -> list:  # type: ignore[no-untyped-def]
+    raw = await connection.get_raw_connection()
+    cursor = await raw.driver_connection.execute(statement)
+    rows = await cursor.fetchall()
+    await cursor.close()
+    return list(rows)
 
 
 if context.is_offline_mode():

@@ -317,3 +317,15 @@ async def test_a_download_expires_after_24_hours_ACC3(client, root, uow, clock):
     # The codes themselves do not expire.
     async with uow:
         assert len(await uow.admin_codes.live_for((await uow.organizations.children(province.id))[0].id)) == 1
+
+
+async def test_a_bad_code_tells_nothing_about_the_id_number_ACC1_ACC3(client, root):
+    """Without a live code the answer is the same for a registered and an unknown ID number."""
+    query = """mutation($input: RegisterAdminInput!) { registerAdmin(input: $input) { errors { code field } } }"""
+    answers = []
+    for number in (ROOT_ADMIN_ID, new_id_number()):
+        payload = await client.query(query, {"input": {"code": "BOGUSCODE234", "idNumber": number, "name": "某某",
+                                                        "mobile": "13800000000", "password": "Abcdefg123"}})
+        answers.append(payload["registerAdmin"]["errors"])
+    assert answers[0] == answers[1] == [{"code": "ADMIN_CODE_INVALID", "field": "code"}]
+    assert (await client.login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD))["token"]  # no login failure was counted

@@ -138,3 +138,16 @@ async def test_changing_the_password_ends_other_sessions_ACC1(client, root):
     assert done["changePassword"]["errors"] == []
     assert (await client.query(ME, token=first))["me"]["member"]["name"] == "团中央管理员"
     assert (await client.errors(ME, token=second))[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_an_initial_password_opens_nothing_below_me_either_ACC1(client, root, uow, hasher, clock):
+    """`me` answers, but the orgs someone administers stay closed until the initial password is changed."""
+    branch = await add_org(uow, root, "某团支部", category="团支部")
+    admin, _ = await add_person(uow, hasher, clock, name="新管理员", admin_of=branch)  # initial password
+    await add_person(uow, hasher, clock, name="某团员", branch=branch)
+    result = await client.login(admin.id_number, admin.id_number[-8:])
+    client.token = result["token"]
+    me = await client.query("""{ me { mustChangePassword adminOf { fullName members { totalCount } }
+      member { name branch { fullName } positions { position } } } }""")
+    assert me["me"] == {"mustChangePassword": True, "adminOf": [],
+                        "member": {"name": "新管理员", "branch": None, "positions": []}}

@@ -16,8 +16,9 @@ from strawberry.dataloader import DataLoader
 
 from zhtj.domain.identity.model import AuditEntry
 from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership.model import ACTIVE
 from zhtj.domain.shared.clock import Clock
-from zhtj.domain.shared.errors import PasswordChangeRequired, Unauthenticated
+from zhtj.domain.shared.errors import PasswordChangeRequired, SelfReportPending, Unauthenticated
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
@@ -61,11 +62,16 @@ class Context:
     def clock(self) -> Clock:
         return self.services.clock
 
-    def require_viewer(self, *, allow_initial_password: bool = False) -> Viewer:
+    def require_viewer(self, *, allow_initial_password: bool = False, allow_pending: bool = False) -> Viewer:
+        """The viewer, or the access error: none (UNAUTHENTICATED), an initial password not yet changed
+        (ACC-1), a self-report not yet approved (MEM-14). Fields reachable from `me` by such a viewer pass
+        both flags and then show nothing beyond the viewer's own record (`Viewer.is_restricted`)."""
         if self.viewer is None:
             raise Unauthenticated()
         if self.viewer.must_change_password and not allow_initial_password:
             raise PasswordChangeRequired()
+        if self.viewer.member.status != ACTIVE and not allow_pending:
+            raise SelfReportPending()
         return self.viewer
 
     @asynccontextmanager

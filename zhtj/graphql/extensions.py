@@ -8,8 +8,6 @@ from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
-from zhtj.domain.membership.model import ACTIVE
-from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.errors import api_error
 
 log = logging.getLogger("zhtj.graphql")
@@ -22,11 +20,6 @@ SELF_REPORT_FIELDS = frozenset({"me", "selfReport", "withdrawSelfReport", "chang
 ROOT_TYPES = frozenset({"Query", "Mutation"})
 
 
-class SelfReportPending(AccessDenied):
-    def __init__(self) -> None:
-        super().__init__("SELF_REPORT_PENDING", "团员报到尚未通过团支部审核，审核通过前不能办理其他业务")
-
-
 class AccessGate(SchemaExtension):
     """Deny by default: a root field needs a viewer who has changed the initial password and is a member
     (not a self-report waiting for its branch), unless it is public (login …) or one of the few a fresh
@@ -36,9 +29,8 @@ class AccessGate(SchemaExtension):
         if info.parent_type.name in ROOT_TYPES:
             name = info.field_name
             if not (name.startswith("__") or name in PUBLIC_FIELDS):
-                viewer = info.context.require_viewer(allow_initial_password=name in INITIAL_PASSWORD_FIELDS)
-                if viewer.member.status != ACTIVE and name not in SELF_REPORT_FIELDS:
-                    raise SelfReportPending()
+                info.context.require_viewer(allow_initial_password=name in INITIAL_PASSWORD_FIELDS,
+                                            allow_pending=name in SELF_REPORT_FIELDS)
         return _next(root, info, *args, **kwargs)
 
 

@@ -17,7 +17,7 @@ from zhtj.domain.identity.scope import administered_org
 from zhtj.domain.identity.services import Viewer, throttle_key, token_hash
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership import rules as member_rules
-from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.organization import rules as org_rules
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared import values
@@ -150,13 +150,17 @@ async def register_admin(
     problems.extend(member_rules.mobile_problems(mobile, required=True))
     post = member_rules.normalize_position(position)
     person = account = None
-    if isinstance(parsed, list):
+    if isinstance(parsed, list) or org is None:
+        # Without a live code nothing about the ID number is looked up: the answer must not tell whether
+        # it is registered (ACC-1), and no login failure is counted for it.
         problems.extend(account_rules.password_problems(password, idcard.normalize(id_number), field="password"))
     else:
         person = await uow.members.by_id_number(parsed.value)
         account = await uow.accounts.by_id_number(parsed.value)
         if person is not None and name and person.name != name:
             problems.add("NAME_MISMATCH", "姓名与该身份证号已登记的姓名不一致", "name", "MEM-4")
+        if person is not None and person.status != ACTIVE:
+            problems.add("MEMBER_NOT_ACTIVE", "该人员的报到尚未审核通过，不能任职", "idNumber", "MEM-14")
         if account is None:
             problems.extend(account_rules.password_problems(password, parsed.value, field="password"))
     if org is not None and post:

@@ -4,20 +4,22 @@ record and their own org. Anything outside scope is treated as not found, never 
 from __future__ import annotations
 
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership.model import ACTIVE, Member
+from zhtj.domain.membership.model import Member
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared.errors import NotFound
 from zhtj.domain.shared.ports import UnitOfWork
 
 
 def administers(viewer: Viewer, org: Organization) -> bool:
-    return any(is_within(org.path, p) for p in viewer.admin_paths)
+    """An admin of the org or of an org above it, once the initial password is changed and any self-report
+    approved (ACC-1, MEM-14): until then nobody administers anything."""
+    return not viewer.is_restricted and any(is_within(org.path, p) for p in viewer.admin_paths)
 
 
 def can_see_org(viewer: Viewer, org: Organization) -> bool:
     """Admins see their orgs and below; a member their own branch, once a member: a self-report waiting for
     the branch (MEM-14) does not open the branch's people to whoever chose it."""
-    own = org.id == viewer.member.branch_id and viewer.member.status == ACTIVE
+    own = org.id == viewer.member.branch_id and not viewer.is_restricted
     return administers(viewer, org) or own
 
 

@@ -34,6 +34,12 @@ class Viewer:
         return self.account.must_change_password
 
     @property
+    def is_restricted(self) -> bool:
+        """An initial password not yet changed (ACC-1) or a self-report not yet approved (MEM-14): such a
+        viewer may read their own record only, and administers nothing until then."""
+        return self.account.must_change_password or self.member.status != "ACTIVE"
+
+    @property
     def admin_paths(self) -> tuple[str, ...]:
         return tuple(o.path for o in self.admin_of)
 

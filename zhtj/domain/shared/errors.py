@@ -71,3 +71,8 @@ class Unauthenticated(AccessDenied):
 class PasswordChangeRequired(AccessDenied):
     def __init__(self) -> None:
         super().__init__("PASSWORD_CHANGE_REQUIRED", "首次登录请先修改初始密码")
+
+
+class SelfReportPending(AccessDenied):
+    def __init__(self) -> None:
+        super().__init__("SELF_REPORT_PENDING", "团员报到尚未通过团支部审核，审核通过前不能办理其他业务")

@@ -76,7 +76,7 @@ class IdentityMutation:
     @strawberry.mutation(description="退出登录: the token stops working at once.")
     async def logout(self, info: Info[Context, Any]) -> LogoutPayload:
         ctx = info.context
-        ctx.require_viewer(allow_initial_password=True)
+        ctx.require_viewer(allow_initial_password=True, allow_pending=True)
         assert ctx.token is not None
         _, errors = await perform(info, lambda uow: services.logout(
             uow=uow, clock=ctx.clock, secret=ctx.services.settings.secret_key, token=ctx.token or ""))
@@ -85,7 +85,7 @@ class IdentityMutation:
     @strawberry.mutation(description="修改密码; other sessions of the account end (ACC-1).")
     async def change_password(self, info: Info[Context, Any], input: ChangePasswordInput) -> ChangePasswordPayload:
         ctx = info.context
-        viewer = ctx.require_viewer(allow_initial_password=True)
+        viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
         s = ctx.services
         assert viewer.account.id is not None
         account, errors = await perform(info, lambda uow: services.change_password(

@@ -13,4 +13,4 @@ from zhtj.graphql.identity.types import ViewerType
 class IdentityQuery:
     @strawberry.field(description="我: the logged-in person and the orgs they administer.")
     def me(self, info: Info[Context, Any]) -> ViewerType:
-        return ViewerType.from_domain(info.context.require_viewer(allow_initial_password=True))
+        return ViewerType.from_domain(info.context.require_viewer(allow_initial_password=True, allow_pending=True))

@@ -17,7 +17,8 @@ OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.or
 @strawberry.type(name="Viewer", description="Who is logged in: the person, and the orgs they administer.")
 class ViewerType:
     member: MemberRef | None
-    admin_of: list[OrganizationRef] = strawberry.field(description="Orgs administered, each with all below it.")
+    admin_of: list[OrganizationRef] = strawberry.field(
+        description="Orgs administered, each with all below it; empty until the initial password is changed.")
     must_change_password: bool = strawberry.field(description="True until the initial password is changed.")
 
     @classmethod
@@ -27,6 +28,6 @@ class ViewerType:
 
         return cls(
             member=MemberType.from_domain(viewer.member),
-            admin_of=[OrganizationType.from_domain(o) for o in viewer.admin_of],
+            admin_of=[] if viewer.is_restricted else [OrganizationType.from_domain(o) for o in viewer.admin_of],
             must_change_password=viewer.must_change_password,
         )

@@ -60,7 +60,7 @@ class SelfReportMutation:
                                      "edit it and submit it again with selfReport. Acts on the viewer: no input.")
     async def withdraw_self_report(self, info: Info[Context, Any]) -> MemberPayload:
         ctx = info.context
-        viewer = ctx.require_viewer()
+        viewer = ctx.require_viewer(allow_pending=True)
         member, errors = await perform(info, lambda uow: self_report.withdraw_self_report(
             uow=uow, clock=ctx.clock, viewer=viewer))
         return _payload(member, errors)

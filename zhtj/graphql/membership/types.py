@@ -55,7 +55,7 @@ async def visible_member(info: Info[Context, Any], member_id: int) -> Member | N
     """The member if the viewer may see them (ACC-4): themself, people of branches in scope, and cadres
     holding a post in an org in scope."""
     ctx = info.context
-    viewer = ctx.require_viewer(allow_initial_password=True)
+    viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
     member = await ctx.loaders.member_by_id.load(member_id)
     if member is None:
         return None
@@ -67,7 +67,7 @@ async def visible_member(info: Info[Context, Any], member_id: int) -> Member | N
 
 async def _administered(info: Info[Context, Any], member: Member) -> bool:
     ctx = info.context
-    viewer = ctx.require_viewer(allow_initial_password=True)
+    viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
     orgs = [member.branch_id] if member.branch_id else []
     orgs += [p.org_id for p in await ctx.loaders.positions_by_member_id.load(member.id or 0)]
     for org_id in orgs:
@@ -157,7 +157,7 @@ class MemberType(relay.Node):
                                   "scope or the member, and every read is written to the audit log.")
     async def id_number(self, info: Info[Context, Any]) -> str:
         ctx = info.context
-        viewer = ctx.require_viewer(allow_initial_password=True)
+        viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
         if self._public or (viewer.member.id != self._member.id and not await _administered(info, self._member)):
             raise AccessDenied("FORBIDDEN", "无权查看完整身份证号")
         if _listed(info):

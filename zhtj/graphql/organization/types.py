@@ -36,7 +36,7 @@ async def visible_org(info: Info[Context, Any], org_id: int | None) -> Organizat
         return None
     ctx = info.context
     org = await ctx.loaders.org_by_id.load(org_id)
-    viewer = ctx.require_viewer(allow_initial_password=True)
+    viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
     return org if org is not None and can_see_org(viewer, org) else None
 
 
@@ -169,7 +169,7 @@ class OrganizationType(relay.Node):
         size = page_size(first)
         key = decode_cursor(after, 1)
         ctx = info.context
-        if not administers(ctx.require_viewer(allow_initial_password=True), self._org):
+        if not administers(ctx.require_viewer(allow_initial_password=True, allow_pending=True), self._org):
             return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
                                     has_previous=False)  # ACC-4: a member sees their org, not its people
         async with ctx.read() as session:
@@ -196,7 +196,7 @@ class OrganizationType(relay.Node):
         size = page_size(first)
         key = decode_cursor(after, 2)
         ctx = info.context
-        if not administers(ctx.require_viewer(allow_initial_password=True), self._org):
+        if not administers(ctx.require_viewer(allow_initial_password=True, allow_pending=True), self._org):
             return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
                                     has_previous=False)
         path, wanted, now = self._org.path, status.value if status else None, ctx.clock.now()

@@ -45,6 +45,12 @@ class Loaders:
             bind(org_loaders.counted_members_by_branch(today(ctx.clock)))
         )
         self.branches_below_by_path: DataLoader[str, int] = DataLoader(bind(org_loaders.branches_below_by_path))
+        self.members_page_by_org: DataLoader[org_loaders.MembersKey, list[Member]] = DataLoader(
+            bind(org_loaders.members_page_by_org)
+        )
+        self.members_count_by_org: DataLoader[tuple[str, str | None], int] = DataLoader(
+            bind(org_loaders.members_count_by_org)
+        )
         self.has_account_by_member_id: DataLoader[int, bool] = DataLoader(
             bind(org_loaders.has_account_by_member_id)
         )

@@ -28,7 +28,8 @@ async def _grow(db, root, width: int) -> None:
             for i in range(width):
                 path = child_path(parent_path, next_id)
                 rows.append({"id": next_id, "parent_id": parent_id, "path": path, "depth": depth,
-                             "category": "团的领导机关" if depth < 3 else "团支部", "short_name": f"{depth}-{next_id}",
+                             "category": ("团的领导机关", "团委", "团委", "团支部")[depth],
+                             "short_name": f"{depth}-{next_id}",
                              "full_name": f"组织{next_id}", "sort_order": i, "category_changed": False,
                              "created_at": now})
                 children.append((next_id, path, depth))
@@ -67,3 +68,45 @@ async def test_nested_tree_costs_the_same_statements_at_any_width(client, root, 
     assert all(b["children"]["totalCount"] == width for a in level1 for b in a["children"]["nodes"])
     # Auth (token, account, person, admin orgs), the root, three levels of children, one count.
     assert statements == 9, statements
+
+
+RICH = """query($id: ID!, $n: Int!) { organization(id: $id) { ...o children(first: $n) { nodes { ...o
+  children(first: $n) { nodes { ...o children(first: $n) { nodes { ...o } } } } } } } }
+fragment o on Organization { shortName warnings infoComplete missingInfo secretary { name } admins { name }
+  cadres { position } members(first: 5) { totalCount nodes { name } } }"""
+
+
+@pytest.mark.parametrize("width", [3, 7])
+async def test_every_org_field_batches_per_level(client, root, db, width):
+    """Completeness, warnings, people and members lists too: the same statements at width 3 and 7 (7³ = 343
+    leaves still fit one statement; members lists take one statement per 400 orgs of a level)."""
+    await _grow(db, root, width)
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    engine = client.app.state.services.db.engine.sync_engine
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        data = await client.query(RICH, {"id": oid(root), "n": width})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    leaves = [c for a in data["organization"]["children"]["nodes"] for b in a["children"]["nodes"]
+              for c in b["children"]["nodes"]]
+    assert len(leaves) == width ** 3 and all(leaf["members"]["totalCount"] == 0 for leaf in leaves)
+    assert len(seen) == 27, len(seen)
+
+
+async def test_more_orgs_in_one_level_than_one_statement_holds(client, root, db):
+    """529 committees on one level: their warnings and members lists go in chunks, never past SQLite's
+    500-term limit for one compound SELECT."""
+    await _grow(db, root, 23)
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    query = """query($id: ID!) { organization(id: $id) { children(first: 23) { nodes {
+      children(first: 23) { nodes { warnings members(first: 1) { totalCount } } } } } } }"""
+    data = await client.query(query, {"id": oid(root)})
+    level = [b for a in data["organization"]["children"]["nodes"] for b in a["children"]["nodes"]]
+    assert len(level) == 529 and all(b["warnings"] == [] and b["members"]["totalCount"] == 0 for b in level)

@@ -122,19 +122,36 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+# SQLite allows at most 500 terms in one compound SELECT: batches of more orgs take one statement per chunk.
+CHUNK = 400
+
+
+def _chunks(items: Sequence, size: int = CHUNK):  # type: ignore[no-untyped-def,type-arg]
+    for start in range(0, len(items), size):
+        yield start, items[start:start + size]
+
+
+async def _per_key(session: AsyncSession, parts: list) -> list[tuple[int, object]]:  # type: ignore[type-arg]
+    """Runs one labelled SELECT per key as UNION ALL, CHUNK keys a statement; rows are (key index, value)."""
+    rows: list[tuple[int, object]] = []
+    for start, chunk in _chunks(parts):
+        statement = union_all(*chunk) if len(chunk) > 1 else chunk[0]
+        rows += [(start + i, value) for i, value in await session.execute(statement)]
+    return rows
+
+
 async def branches_below_by_path(session: AsyncSession, paths: Sequence[str]) -> list[int]:
-    """How many branch-like orgs lie under each org: one statement, a range count per org."""
+    """How many branch-like orgs lie under each org: a range count per org, CHUNK orgs a statement."""
     parts = []
     for index, path in enumerate(paths):
         low, high = subtree_bounds(path)
         parts.append(
-            select(literal(index).label("i"), func.count().label("n"))
+            select(literal(index % CHUNK).label("i"), func.count().label("n"))
             .select_from(orgs)
             .where(orgs.c.path > low, orgs.c.path < high, orgs.c.category.in_(values.BRANCH_CATEGORIES))
         )
-    rows = await session.execute(union_all(*parts)) if len(parts) > 1 else await session.execute(parts[0])
-    counts = {i: n for i, n in rows}
-    return [counts.get(i, 0) for i in range(len(paths))]
+    counts = dict(await _per_key(session, parts))
+    return [int(counts.get(i, 0)) for i in range(len(paths))]  # type: ignore[call-overload]
 
 
 async def has_account_by_member_id(session: AsyncSession, member_ids: Sequence[int]) -> list[bool]:
@@ -152,17 +169,38 @@ def _members_below(path: str, text: str | None):  # type: ignore[no-untyped-def]
     return cond
 
 
-async def members_page(session: AsyncSession, path: str, limit: int, after_id: int | None,
-                       text: str | None) -> list[Member]:
-    """Members of every branch in the subtree at `path`, by id, keyset-paged."""
-    cond = _members_below(path, text)
-    if after_id is not None:
-        cond.append(members.c.id > after_id)
-    return list(await session.scalars(select(Member).where(*cond).order_by(members.c.id).limit(limit)))
+class MembersKey(NamedTuple):
+    path: str
+    first: int
+    after: int | None  # the last member id already seen
+    text: str | None
 
 
-async def members_count(session: AsyncSession, path: str, text: str | None) -> int:
-    return await session.scalar(select(func.count()).select_from(members).where(*_members_below(path, text))) or 0
+async def members_page_by_org(session: AsyncSession, keys: Sequence[MembersKey]) -> list[list[Member]]:
+    """Up to first+1 members below each org, by id: each org's own LIMITed query (so a province stops
+    early), CHUNK orgs a statement, then one statement for the rows."""
+    parts = []
+    for index, key in enumerate(keys):
+        cond = _members_below(key.path, key.text)
+        if key.after is not None:
+            cond.append(members.c.id > key.after)
+        page = (select(literal(index % CHUNK).label("i"), members.c.id.label("member_id")).where(*cond)
+                .order_by(members.c.id).limit(key.first + 1).subquery())
+        parts.append(select(page.c.i, page.c.member_id))
+    found = await _per_key(session, parts) if parts else []
+    ids = [member_id for _, member_id in found]
+    loaded = {m.id: m for m in await session.scalars(select(Member).where(members.c.id.in_(ids)))} if ids else {}
+    pages: list[list[Member]] = [[] for _ in keys]
+    for index, member_id in found:
+        pages[index].append(loaded[member_id])
+    return [sorted(page, key=lambda m: m.id or 0) for page in pages]
+
+
+async def members_count_by_org(session: AsyncSession, keys: Sequence[tuple[str, str | None]]) -> list[int]:
+    parts = [select(literal(index % CHUNK).label("i"), func.count().label("n")).select_from(members)
+             .where(*_members_below(path, text)) for index, (path, text) in enumerate(keys)]
+    counts = dict(await _per_key(session, parts))
+    return [int(counts.get(i, 0)) for i in range(len(keys))]  # type: ignore[call-overload]
 
 
 def _reports_below(path: str, status: str | None, now: datetime):  # type: ignore[no-untyped-def]

@@ -164,7 +164,7 @@ class OrganizationType(relay.Node):
     async def members(self, info: Info[Context, Any], first: int | None = None, after: str | None = None,
                       text: str | None = None) -> Connection[MemberRef]:
         from zhtj.graphql.membership.types import MemberType
-        from zhtj.graphql.organization.loaders import members_page
+        from zhtj.graphql.organization.loaders import MembersKey
 
         size = page_size(first)
         key = decode_cursor(after, 1)
@@ -172,15 +172,13 @@ class OrganizationType(relay.Node):
         if not administers(ctx.require_viewer(allow_initial_password=True, allow_pending=True), self._org):
             return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
                                     has_previous=False)  # ACC-4: a member sees their org, not its people
-        async with ctx.read() as session:
-            rows = await members_page(session, self._org.path, size + 1, int(key[0]) if key else None, text)
+        wanted = (text or "").strip() or None
+        rows = await ctx.loaders.members_page_by_org.load(
+            MembersKey(self._org.path, size, int(key[0]) if key else None, wanted))
         path = self._org.path
 
-        async def count() -> int:
-            from zhtj.graphql.organization.loaders import members_count
-
-            async with ctx.read() as session:
-                return await members_count(session, path, text)
+        def count() -> Any:
+            return ctx.loaders.members_count_by_org.load((path, wanted))
 
         return Connection.build(rows, size, cursor_of=lambda m: encode_cursor(m.id), node_of=MemberType.from_domain,
                                 count=count, has_previous=key is not None)

@@ -113,6 +113,16 @@ class FakeRepo(_Store):
     async def by_development_number(self, number: str) -> Member | None:
         return self.find(development_number=number)
 
+    async def school_code_below(self, path: str) -> bool:
+        return any(o.path.startswith(path) and o.path != path and o.school_code for o in self.rows)
+
+    async def count_posted_only_in(self, org_id: int) -> int:
+        def nowhere_else(m: Member) -> bool:
+            gone = m.branch_id is None or (m.branch_id == org_id and m.status != "ACTIVE")
+            return gone and not any(p.member_id == m.id and p.org_id != org_id for p in self.positions)
+        held = {p.member_id for p in self.positions if p.org_id == org_id}
+        return sum(1 for m in self.rows if m.id in held and nowhere_else(m))
+
     async def delete(self, obj: Any) -> None:
         """Members take their posts with them (the tables cascade); orgs go alone."""
         self.rows.remove(obj)

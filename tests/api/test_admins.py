@@ -7,8 +7,7 @@ from datetime import date
 from urllib.parse import quote
 
 import openpyxl
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person, new_id_number
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 from sqlalchemy import func, select
 
 from zhtj.domain.membership.model import CadrePosition
@@ -125,7 +124,7 @@ async def test_a_failed_registration_writes_nothing_ACC3(client, root, uow):
     before = await counts(uow)
     bad_id = new_id_number()
     failed = await register(client, code, idNumber=bad_id[:-1] + ("0" if bad_id[-1] != "0" else "1"),
-                            name="", mobile="1380013800", password="abcdefgh", position="常委")
+                            name="", mobile="1380013800", password="abcdefgh", position="干事")
     assert error_codes(failed) == [("ID_NUMBER_CHECKSUM", "idNumber", "MEM-4"), ("NAME_REQUIRED", "name", "MEM-2"),
                                    ("MOBILE_FORMAT", "mobile", "MEM-11"), ("PASSWORD_TOO_WEAK", "password", "ACC-1"),
                                    ("POSITION_INVALID", "position", "MEM-12")]

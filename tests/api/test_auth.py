@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person, new_id_number
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 
 ME = "{ me { mustChangePassword member { name idNumberMasked } adminOf { fullName depth } } }"
 

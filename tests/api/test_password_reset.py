@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person, new_id_number
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 from sqlalchemy import select
 
 from zhtj.domain.identity.services import token_hash

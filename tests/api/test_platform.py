@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person
 from strawberry.relay import GlobalID
 
 
@@ -149,3 +148,8 @@ async def test_a_person_administering_several_orgs_sees_them_all_at_once_ACC6(cl
     data = await client.query(query, {"a": gid("Organization", first.id), "b": gid("Organization", second.id),
                                       "c": gid("Organization", third.id)})
     assert data["a"] and data["b"] and data["c"] is None
+
+
+async def test_value_lists_need_no_token_for_the_public_self_report_form(client, root):
+    data = await client.query("{ valueLists { studyStatuses educations } }")
+    assert data["valueLists"]["studyStatuses"][0] == "初中在读" and "大学本科" in data["valueLists"]["educations"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
 
 from zhtj.graphql.ids import encode_id
 

@@ -12,8 +12,9 @@ from zhtj.graphql.errors import api_error
 
 log = logging.getLogger("zhtj.graphql")
 
-# API.md: without a token only these work; with an initial password only these and `me`.
-PUBLIC_FIELDS = frozenset({"login", "resetPassword", "registerAdmin", "selfReport"})
+# API.md: without a token only these work (valueLists too: the public selfReport form needs its dropdowns);
+# with an initial password only these and `me`.
+PUBLIC_FIELDS = frozenset({"login", "resetPassword", "registerAdmin", "selfReport", "valueLists"})
 INITIAL_PASSWORD_FIELDS = frozenset({"me", "changePassword", "logout"})
 # MEM-14: until the branch approves a self-report, nothing else is possible.
 SELF_REPORT_FIELDS = frozenset({"me", "selfReport", "withdrawSelfReport", "changePassword", "logout"})

@@ -33,16 +33,24 @@ def encode_cursor(*key: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(key), separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str | None, arity: int) -> tuple[Any, ...] | None:
+def decode_cursor(cursor: str | None, *types: type) -> tuple[Any, ...] | None:
+    """The key in an `after` cursor, one value of each of `types` (an int is never a bool, a str never
+    empty), or BAD_USER_INPUT: a cursor is data from outside, and a wrong one must not reach a query."""
     if cursor is None:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if isinstance(key, list) and len(key) == arity:
-            return tuple(key)
     except (ValueError, TypeError):
-        pass
+        key = None
+    if isinstance(key, list) and len(key) == len(types) and all(map(_is_a, key, types)):
+        return tuple(key)
     raise BadPageRequest("after 游标无效")
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= 2**63 - 1
+    return isinstance(value, kind) and (kind is not str or value != "")
 
 
 @strawberry.type

@@ -17,11 +17,12 @@ from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.identity.reset import PasswordResetMutation
+from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType
 from zhtj.graphql.membership.verification import VerificationMutation
-from zhtj.graphql.organization.migration import MigrationMutation, MigrationType
+from zhtj.graphql.organization.migration import MigrationMutation, MigrationQuery, MigrationType
 from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
@@ -31,7 +32,7 @@ NODE_TYPES: dict[str, type[Any]] = {
 
 
 @strawberry.type
-class Query(IdentityQuery, OrganizationQuery):
+class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:
@@ -39,7 +40,7 @@ class Query(IdentityQuery, OrganizationQuery):
         except Exception:
             return None
         node_type = NODE_TYPES.get(gid.type_name)
-        if node_type is None:
+        if node_type is None or parse_pk(gid.node_id) is None:  # every node has a BIGINT key
             return None
         found = await node_type.resolve_nodes(info=info, node_ids=[gid.node_id])
         return found[0]

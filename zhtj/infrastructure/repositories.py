@@ -128,6 +128,11 @@ class SqlOrganizations(_Repository):
             select(Organization).where(orgs.parent_id == parent_id, orgs.category == values.PENDING_TRANSFER_BRANCH)
         )
 
+    async def school_code_below(self, path: str) -> bool:
+        low, high = subtree_bounds(path)
+        cond = (orgs.path > low, orgs.path < high, orgs.school_code.is_not(None))
+        return bool(await self.session.scalar(select(exists().where(*cond))))
+
     async def move_subtree(self, org: Organization, new_parent: Organization) -> None:
         assert org.id is not None and new_parent.id is not None
         old_path = org.path
@@ -213,6 +218,16 @@ class SqlMembers(_Repository):
     async def delete(self, member: Member) -> None:
         await self.session.delete(member)
         await self.session.flush()
+
+    async def count_posted_only_in(self, org_id: int) -> int:
+        await self.session.flush()
+        posts, other = cadre_positions.c, cadre_positions.alias().c
+        elsewhere = select(other.id).where(other.member_id == members.c.id, other.org_id != org_id)
+        branch = members.c.branch_id
+        no_branch_after = branch.is_(None) | ((branch == org_id) & (members.c.status != ACTIVE))
+        stmt = (select(func.count()).select_from(members).join(cadre_positions, posts.member_id == members.c.id)
+                .where(posts.org_id == org_id, no_branch_after, ~elsewhere.exists()))
+        return await self.session.scalar(stmt) or 0
 
     async def delete_positions_in(self, org_id: int) -> None:
         await self.session.flush()

@@ -8,8 +8,9 @@ answers True (the pair belongs together), False (it does not), or None whenever 
 the domain asks again later (72 h of retries) and nothing waits on the answer. Pass it to
 `create_app(..., verifier=...)`; `default_verifier()` is what `zhtj serve` and `zhtj verify-pending` use.
 
-Until one is configured, LocalVerifier answers None: every check stays 校验中 while it is retried, then goes
-back to 未校验, and admins pass people offline (线下通过) with a note and a photo."""
+Until one is configured, LocalVerifier is `configured = False`: every person stays 未校验 (requestVerification
+says the service is not connected, the retry rounds do nothing), and admins pass people offline (线下通过)
+with a note and a photo. A real adapter sets `configured = True`."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from zhtj.settings import Settings
 
 
 class LocalVerifier:
-    """No outside service: never an answer."""
+    """No outside service: never an answer, and it says so."""
+
+    configured = False
 
     async def check(self, name: str, id_number: str) -> bool | None:
         return None

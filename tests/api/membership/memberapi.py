@@ -6,7 +6,7 @@ from datetime import date
 from itertools import count
 from typing import Any
 
-from factories import new_id_number
+from factories import add_org, new_id_number
 
 from zhtj.graphql.ids import encode_id
 
@@ -48,6 +48,21 @@ def student(branch: Any, *, born: date = date(2005, 4, 12), join: str = "2020-05
     }
     fields.update(extra)
     return fields
+
+
+FULL_WIDTH = str.maketrans("0123456789-@.Xx", "０１２３４５６７８９－＠．Ｘｘ")
+
+
+def wide(text: str) -> str:
+    """The text as a Chinese IME in full-width mode types it (decision 0005)."""
+    return text.translate(FULL_WIDTH)
+
+
+async def provincial_branch(uow: Any, root: Any, short_name: str, full_name: str) -> Any:
+    """A 团支部 under a depth-1 org with these names: `profile.province_of` reads the province (MEM-5, MEM-7)
+    off the depth-1 org's names, e.g. "新疆团区委"/"共青团新疆维吾尔自治区委员会"."""
+    province = await add_org(uow, root, short_name, full_name=full_name)
+    return await add_org(uow, province, f"{short_name}某团支部", category="团支部")
 
 
 def codes(payload: dict) -> list[str]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person, new_id_number
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 from memberapi import CHANGE, DELETE, ENTER, ENTER_CADRE, MEMBER, UPDATE, codes, mid, oid, student
 from sqlalchemy import select
 
@@ -205,3 +204,39 @@ async def test_a_new_id_number_gets_a_new_initial_password_ACC1(client, tree):
     await client.query(UPDATE, {"input": {"id": member["id"], "idNumber": new_number, "idNumberConfirm": new_number}})
     assert (await client.login(new_number, fields["idNumber"][-8:]))["token"] is None
     assert (await client.login(new_number, new_number[-8:]))["token"]
+
+
+async def test_a_member_who_turns_28_is_flagged_and_still_editable_MEM6(client, tree, uow, hasher, clock):
+    _, _, branch = tree
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    member = (await client.query(ENTER, {"input": student(branch, born=date(1999, 1, 10), join="2014-05",
+                                                          occupation="职业青年", studyStatus=None, jobType="其他",
+                                                          education="大学本科", developmentNumber=None)}))
+    member_id = member["enterMember"]["member"]["id"]
+    for name in ("甲", "乙"):
+        await client.query(ENTER, {"input": student(branch, name=name)})
+    query = "query($id: ID!) { organization(id: $id) { warnings } }"
+    assert (await client.query(query, {"id": oid(branch)}))["organization"]["warnings"] == []
+    clock.advance(days=60)  # 2027-01-24: now 28
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    flagged = await client.query("query($id: ID!) { node(id: $id) { ... on Member { overAge age } } }",
+                                 {"id": member_id})
+    assert flagged["node"] == {"overAge": True, "age": 28}
+    edited = (await client.query(UPDATE, {"input": {"id": member_id, "mobile": "13900139000"}}))["updateMember"]
+    assert edited["errors"] == []
+    warnings = await client.query(query, {"id": oid(branch)})
+    assert warnings["organization"]["warnings"] == ["团员人数少于3人，应撤销或合并"]  # 超龄 members do not count
+
+
+async def test_a_branchless_cadre_keeps_the_province_rules_on_edit_MEM7(client, root, uow):
+    """新疆: numbers from 2016 (MEM-7). A committee cadre has no branch: the province comes from the post."""
+    xinjiang = await add_org(uow, root, "新疆团区委", full_name="共青团新疆维吾尔自治区委员会")
+    committee = await add_org(uow, xinjiang, "乌鲁木齐某团委", category="团委")
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    number = new_id_number(date(1995, 1, 1))
+    fields = cadre(committee, joinDate="2016-05", developmentNumber="201600001234", idNumber=number,
+                   idNumberConfirm=number)
+    member = (await client.query(ENTER_CADRE, {"input": fields}))["enterCadre"]
+    assert member["errors"] == []
+    cleared = await client.query(UPDATE, {"input": {"id": member["member"]["id"], "developmentNumber": None}})
+    assert codes(cleared["updateMember"]) == ["DEVELOPMENT_NUMBER_REQUIRED"]

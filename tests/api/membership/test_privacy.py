@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person, new_id_number
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 from memberapi import ENTER_CADRE, mid, oid, student
 from sqlalchemy import select
 

@@ -9,8 +9,7 @@ import zlib
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_person, new_id_number
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_person, new_id_number
 from selfreport_api import MEMBER, codes, form, mid, tree
 from typer.testing import CliRunner
 
@@ -31,6 +30,8 @@ PASSWORD = "Chengyuan2026"
 
 class FakeVerifier:
     """The outside service, answering what the test says and remembering what it was asked."""
+
+    configured = True
 
     def __init__(self, answer: bool | None = True):
         self.answer = answer
@@ -224,6 +225,18 @@ async def test_zhtj_verify_pending_runs_one_round_MEM13(root, uow, hasher, clock
     monkeypatch.chdir(tmp_path)
     result = await asyncio.to_thread(CliRunner().invoke, cli, ["verify-pending"])
     assert result.exit_code == 0, result.output
-    # The local adapter has no outside service: no answer, the check keeps waiting (infrastructure/verifier.py).
-    assert "1 asked (0 passed, 0 failed, 1 unanswered)" in result.output
+    # The local adapter has no outside service: it asks nothing and changes nothing (infrastructure/verifier.py).
+    assert "0 asked (0 passed, 0 failed, 0 unanswered)" in result.output
     assert (await state_of(uow, member))[0] == "校验中"
+
+
+async def test_without_an_outside_service_everyone_stays_unchecked_MEM13(client, root, uow, hasher, clock):
+    """The local adapter (no service connected) leaves 未校验 and says so; offline pass is the way."""
+    t = await tree(uow, hasher, clock, root)
+    member, _ = await add_person(uow, hasher, clock, name="郑十一", branch=t["branch"])
+    await client.login_as(*t["branch_admin"])
+    query = """mutation($input: RequestVerificationInput!) { requestVerification(input: $input) {
+      member { verification } errors { code field rule } } }"""
+    payload = (await client.query(query, {"input": {"memberId": mid(member)}}))["requestVerification"]
+    assert payload["errors"] == [{"code": "VERIFIER_NOT_CONFIGURED", "field": "memberId", "rule": "MEM-13"}]
+    assert (await state_of(uow, member))[0] == "未校验"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person
 from orgapi import CREATE, ORG, UPDATE, codes, create, created_id, oid
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from factories import add_org, add_person, new_id_number
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 from orgapi import DELETE, ORG, codes, oid
 
 SECRETARY = """mutation($input: SetSecretaryInput!) { setSecretary(input: $input) {
@@ -14,7 +13,9 @@ SECRETARY = """mutation($input: SetSecretaryInput!) { setSecretary(input: $input
 async def test_delete_goes_bottom_up_by_the_parents_admin_ORG6(client, root, uow, hasher, clock):
     county = await add_org(uow, root, "某县团委")
     town = await add_org(uow, county, "某镇团委", category="团委")
-    admin, password = await add_person(uow, hasher, clock, name="县管理员", password="County2026", admin_of=county)
+    home = await add_org(uow, root, "机关团支部", category="团支部")  # the admin stays somewhere (ORG-7)
+    admin, password = await add_person(uow, hasher, clock, name="县管理员", password="County2026", admin_of=county,
+                                       branch=home)
     await client.login_as(admin.id_number, password)
     refused = (await client.query(DELETE, {"input": {"id": oid(county)}}))["deleteOrganization"]
     assert codes(refused) == ["DELETE_NOT_ALLOWED"]
@@ -104,6 +105,23 @@ async def test_org_info_is_complete_with_fields_and_a_reachable_secretary_ORG9(c
     assert no_mobile["setSecretary"]["organization"]["missingInfo"] == ["书记手机号码"]
     org = (await client.query(ORG, {"id": oid(branch)}))["organization"]
     assert org["secretary"] == {"name": "钱书记"} and org["infoComplete"] is False
+
+
+async def test_org_info_becomes_complete_with_every_field_and_a_registered_secretary_with_a_mobile_ORG9(
+        client, root, uow):
+    branch = await add_org(uow, root, "某团支部", category="团支部", industry="城市社区")
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    phone = await client.query("""mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) {
+      errors { code } } }""", {"input": {"id": oid(branch), "contactPhone": "010-12345678"}})
+    assert phone["updateOrganization"]["errors"] == []
+    number = new_id_number()
+    done = await client.query(SECRETARY, {"input": {"orgId": oid(branch), "idNumber": number, "name": "孙书记",
+                                                    "mobile": "13912345678"}})
+    assert done["setSecretary"]["organization"]["infoComplete"] is True
+    assert done["setSecretary"]["organization"]["missingInfo"] == []
+    org = (await client.query(ORG, {"id": oid(branch)}))["organization"]
+    assert org["infoComplete"] is True and org["missingInfo"] == [] and org["secretary"] == {"name": "孙书记"}
+    assert (await client.login(number, number[-8:]))["token"]  # registered: the account is there
 
 
 async def test_warnings_for_small_branches_and_empty_committees_ORG12(client, root, uow, hasher, clock):

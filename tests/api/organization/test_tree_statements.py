@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
 from orgapi import oid
 from sqlalchemy import event, insert
 

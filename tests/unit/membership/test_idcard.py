@@ -6,10 +6,11 @@ single-character change and every swap of two different neighbours must be refus
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from zhtj.domain.membership import idcard
@@ -19,6 +20,14 @@ pytestmark = pytest.mark.unit
 
 TODAY = date(2025, 6, 15)
 ALPHABET = "0123456789X"
+FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
+# Decision 0005: every digit of another script that NFKC leaves non-ASCII (Arabic-Indic ٣, Devanagari ३, Thai ๓,
+# …), by its value: int() and `\d` take them all, so they are what an ASCII-only check must refuse.
+OTHER_DIGITS: dict[int, list[str]] = {}
+for _code in range(0x110000):
+    _char = chr(_code)
+    if unicodedata.decimal(_char, None) is not None and not unicodedata.normalize("NFKC", _char).isascii():
+        OTHER_DIGITS.setdefault(unicodedata.decimal(_char), []).append(_char)
 
 
 def iso7064_check(first17: str) -> str:
@@ -145,3 +154,31 @@ def test_age_on_counts_full_years() -> None:
     assert idcard.age_on(date(2010, 6, 15), date(2024, 6, 15)) == 14
     assert idcard.age_on(date(2008, 2, 29), date(2022, 2, 28)) == 13
     assert idcard.age_on(date(2008, 2, 29), date(2022, 3, 1)) == 14
+
+
+@given(valid_id_numbers(), st.sampled_from(["", " ", "\u3000"]))
+def test_a_number_typed_in_full_width_is_the_same_ascii_number_mem_4(value: str, space: str) -> None:
+    """MEM-4, decision 0005: a Chinese IME in full-width mode types １１０１０８…; NFKC reads it as the ASCII
+    number, so it cannot become a second person with a number already registered."""
+    typed = space + value.translate(FULL_WIDTH) + space
+    assert idcard.normalize(typed) == value
+    parsed = idcard.parse(typed, TODAY)
+    assert isinstance(parsed, IdNumber) and parsed.value == value
+    assert idcard.normalize(typed.lower()) == value  # a full-width ｘ is an X too
+
+
+@given(valid_id_numbers(), st.lists(st.integers(min_value=0, max_value=17), min_size=1, max_size=4), st.data())
+def test_a_number_with_another_scripts_digit_is_refused_mem_4(value: str, positions: list[int],
+                                                              data: st.DataObject) -> None:
+    """MEM-4, decision 0005: digits are ASCII only; a digit NFKC does not turn into ASCII (even one of the
+    same value, which int() would read) makes the number a format error."""
+    typed = list(value)
+    for position in positions:
+        if typed[position].isascii() and typed[position] != "X":
+            typed[position] = data.draw(st.sampled_from(OTHER_DIGITS[int(typed[position])]))
+    changed = "".join(typed)
+    assume(changed != value)  # not only the check character X was picked
+    assert not unicodedata.normalize("NFKC", changed).isascii()
+    assert [p.code for p in idcard.problems_of(changed, TODAY)] == ["ID_NUMBER_FORMAT"]
+    assert refused(changed)
+

@@ -88,10 +88,18 @@ async def test_mem_12_wu_zhi_wu_ends_a_post_but_never_an_admins(uow, clock, t):
 async def test_mem_12_the_post_and_its_details_must_fit_the_org(uow, clock, t):
     member = await enter(uow, clock, t["branch_admin"], t["branch"])
     with pytest.raises(DomainError) as raised:
-        await change(uow, clock, t["branch_admin"], member, t["branch"], "常委", position_since="2030-01",
+        await change(uow, clock, t["branch_admin"], member, t["branch"], "干事", position_since="2030-01",
                      on_duty="在家")
     assert [c[0] for c in codes(raised)] == ["POSITION_INVALID", "YEAR_MONTH_IN_FUTURE", "ON_DUTY_INVALID"]
+    assert raised.value.problems[0].message == "团支部不设工作人员（干事），团内现任职务应为：书记、副书记、委员"
     assert await uow.members.positions_of(member.id) == []
+
+
+async def test_mem_12_a_grassroots_post_typed_as_chang_wei_is_stored_as_wei_yuan(uow, clock, t):
+    """MEM-12 (000 Q3.10): a 团委 has no 常委 or 候补委员; they are accepted and kept as 委员."""
+    member = await enter(uow, clock, t["branch_admin"], t["branch"])
+    post = await change(uow, clock, t["committee_admin"], member, t["committee"], "常务委员", on_duty="在岗")
+    assert post.position == "委员"
 
 
 async def test_acc_4_posts_are_given_only_in_scope(uow, clock, t):

@@ -77,13 +77,15 @@ def test_mem_5_minimum_join_age_by_year_and_province(join_year: int, province: s
 
 @pytest.mark.parametrize(
     ("join_date", "province", "old_enough", "too_young"),
-    [
-        ("2019-09", None, date(2005, 9, 1), date(2005, 9, 2)),  # 14 from 2019
-        ("2018-09", None, date(2005, 9, 1), date(2005, 9, 2)),  # 13 in 2017-2018
-        ("2017-01", None, date(2004, 1, 1), date(2004, 1, 2)),
-        ("2016-05", None, date(2004, 5, 1), date(2004, 5, 2)),  # 12 before 2017
-        ("2016-05", "新疆", date(2003, 5, 1), date(2003, 5, 2)),  # 新疆: 13 from 2016
-        ("2015-05", "新疆", date(2003, 5, 1), date(2003, 5, 2)),
+    [  # decision 0009: old enough by the LAST day of the join month
+        ("2019-09", None, date(2005, 9, 30), date(2005, 10, 1)),  # 14 from 2019
+        ("2018-09", None, date(2005, 9, 30), date(2005, 10, 1)),  # 13 in 2017-2018
+        ("2017-01", None, date(2004, 1, 31), date(2004, 2, 1)),
+        ("2016-05", None, date(2004, 5, 31), date(2004, 6, 1)),  # 12 before 2017
+        ("2016-02", None, date(2004, 2, 29), date(2004, 3, 1)),  # a leap February ends on the 29th
+        ("2015-02", None, date(2003, 2, 28), date(2003, 3, 1)),
+        ("2016-05", "新疆", date(2003, 5, 31), date(2003, 6, 1)),  # 新疆: 13 from 2016
+        ("2015-05", "新疆", date(2003, 5, 31), date(2003, 6, 1)),
     ],
 )
 def test_mem_5_join_age_on_both_sides_of_each_boundary(
@@ -95,14 +97,24 @@ def test_mem_5_join_age_on_both_sides_of_each_boundary(
 
 
 def test_mem_5_xinjiang_raises_2016_only_for_xinjiang() -> None:
-    born_12 = date(2004, 5, 1)  # 12 on 2016-05-01
+    born_12 = date(2004, 5, 31)  # 12 on 2016-05-31
     assert rules.join_date_problems("2016-05", born_12, today=TODAY) == []
     assert codes(rules.join_date_problems("2016-05", born_12, today=TODAY, province="新疆")) == ["JOIN_AGE_TOO_YOUNG"]
 
 
-def test_mem_5_age_is_taken_on_the_first_day_of_the_join_month() -> None:
-    """Decided: joining in September 2019 needs 14 full years on 2019-09-01, not later in the month."""
-    assert codes(rules.join_date_problems("2019-09", date(2005, 9, 15), today=TODAY)) == ["JOIN_AGE_TOO_YOUNG"]
+def test_mem_5_age_is_taken_on_the_last_day_of_the_join_month() -> None:
+    """Decision 0009, the benefit of the doubt: someone who turns 14 on 2019-09-20 may have joined in
+    September 2019 (the day is not known), but not in August."""
+    assert rules.join_date_problems("2019-09", date(2005, 9, 20), today=TODAY) == []
+    assert codes(rules.join_date_problems("2019-08", date(2005, 9, 20), today=TODAY)) == ["JOIN_AGE_TOO_YOUNG"]
+    [problem] = rules.join_date_problems("2019-08", date(2005, 9, 20), today=TODAY)
+    assert problem.message == "2019年入团须年满14周岁"
+
+
+def test_mem_5_the_join_month_is_still_not_in_the_future_by_month() -> None:
+    """The last day counts for ages only: this month may be given though its last day is still ahead."""
+    assert rules.join_date_problems("2025-06", date(2011, 6, 30), today=TODAY) == []  # 14 on 2025-06-30
+    assert codes(rules.join_date_problems("2025-07", date(2000, 1, 1), today=TODAY)) == ["YEAR_MONTH_IN_FUTURE"]
 
 
 def test_mem_5_join_date_not_before_birth_nor_in_the_future() -> None:
@@ -198,34 +210,6 @@ def test_num_f5_shandong_legacy_sixteen_digits(value: str, year: int, ok: bool) 
         assert number(value, year) != []  # only 山东 keeps them
 
 
-# MEM-8 and the party join date ---------------------------------------------------------------------
-def test_mem_8_under_18_not_asked_about_a_party_application() -> None:
-    seventeen, eighteen = date(2007, 6, 16), date(2007, 6, 15)
-    [problem] = rules.party_application_problems(True, None, seventeen, today=TODAY)
-    assert (problem.code, problem.field, problem.rule) == (
-        "PARTY_APPLICATION_UNDER_18", "submittedPartyApplication", "MEM-8")
-    assert codes(rules.party_application_problems(None, "2025-01-01", seventeen, today=TODAY)) == [
-        "PARTY_APPLICATION_UNDER_18"]
-    assert rules.party_application_problems(False, None, seventeen, today=TODAY) == []
-    assert rules.party_application_problems(None, None, seventeen, today=TODAY) == []
-    assert rules.party_application_problems(True, "2025-01-01", eighteen, today=TODAY) == []
-
-
-@pytest.mark.parametrize(
-    ("status", "value", "expected"),
-    [("中共党员", "2020-07-01", []), ("中共预备党员", "2025-06-15", []),
-     ("中共党员", None, ["PARTY_JOIN_DATE_REQUIRED"]), ("中共预备党员", " ", ["PARTY_JOIN_DATE_REQUIRED"]),
-     ("共青团员", "2020-07-01", ["PARTY_JOIN_DATE_NOT_ALLOWED"]),
-     ("群众", None, []), ("共青团员", "", []), ("中共党员", "2020-7-1", ["DATE_FORMAT"]),
-     ("中共党员", "2021-02-30", ["DATE_FORMAT"]), ("中共党员", "2025-06-16", ["PARTY_JOIN_DATE_INVALID"]),
-     ("中共党员", "1999-12-31", ["PARTY_JOIN_DATE_INVALID"])],
-)
-def test_mem_2_party_join_date_only_and_always_for_party_members(status: str, value: str | None, expected) -> None:
-    problems = rules.party_join_date_problems(status, value, birth_date=date(2000, 1, 1), today=TODAY)
-    assert codes(problems) == expected
-    assert all(p.field == "partyJoinDate" for p in problems)
-
-
 # MEM-10 --------------------------------------------------------------------------------------------
 def test_mem_10_students_give_a_study_status_working_youth_a_job_type() -> None:
     assert codes(rules.study_problems("青年学生", None, None, "初中")) == ["STUDY_STATUS_REQUIRED"]
@@ -292,20 +276,51 @@ def test_mem_11_empty_mobile_only_when_required() -> None:
     ("title", "post"),
     [("组织委员", "委员"), ("宣传委员", "委员"), ("纪检委员", "委员"), ("团支部文体委员", "委员"), ("团委书记", "书记"),
      ("团支部副书记", "副书记"), ("常务副书记", "副书记"), ("常务委员", "常委"), ("团委常委", "常委"),
-     ("候补委员", "候补委员"), ("干事", "工作人员"), (" 书记 ", "书记"), ("无职务", "无职务"), ("会长", "会长")],
+     ("候补委员", "候补委员"), ("干事", "工作人员"), (" 书记 ", "书记"), ("\u3000书　记\u3000", "书记"),
+     ("无职务", "无职务"), ("会长", "会长")],
 )
 def test_mem_12_old_titles_are_normalized(title: str, post: str) -> None:
+    """MEM-12 without an org category (and in leading bodies): 常委 and 候补委员 are posts of their own."""
     assert rules.normalize_position(title) == post
+    assert rules.normalize_position(title, org_category="团的领导机关") == post
+
+
+@pytest.mark.parametrize("category", ["团委", "团工委", "团总支", "团支部", "待接转团支部", "毕业生团组织"])
+@pytest.mark.parametrize("title", ["常委", "常务委员", "团委常委", "候补委员", "组织委员", "宣传委员", "委员"])
+def test_mem_12_grassroots_orgs_have_only_members_of_the_committee(category: str, title: str) -> None:
+    """MEM-12 (000 Q3.10): a grassroots org's posts are 书记, 副书记, 委员 (+ 工作人员 in committees), so its
+    常委, 常务委员, 候补委员 and old 组织委员… are all 委员, and accepted as such."""
+    assert rules.normalize_position(title, org_category=category) == "委员"
+    assert rules.position_problems(title, category) == []
+
+
+@pytest.mark.parametrize(("category", "ok"), [("团的领导机关", True), ("团委", True), ("团工委", True),
+                                             ("团总支", True), ("团支部", False), ("毕业生团组织", False)])
+def test_mem_12_staff_are_in_committees_and_leading_bodies_not_in_branches(category: str, ok: bool) -> None:
+    """MEM-12: 干事 is 工作人员 in committees and leading bodies; a branch has no staff and says which posts it has."""
+    assert rules.normalize_position("干事", org_category=category) == "工作人员"
+    problems = rules.position_problems("干事", category)
+    assert codes(problems) == ([] if ok else ["POSITION_INVALID"])
+    if not ok:
+        assert problems[0].message == f"{category}不设工作人员（干事），团内现任职务应为：书记、副书记、委员"
 
 
 @pytest.mark.parametrize(
     ("category", "position", "ok"),
     [("团的领导机关", "常委", True), ("团的领导机关", "候补委员", True), ("团的领导机关", "工作人员", True),
-     ("团委", "工作人员", True), ("团工委", "常委", False), ("团总支", "组织委员", True), ("团支部", "副书记", True),
-     ("团支部", "工作人员", False), ("团支部", "候补委员", False), ("团支部", "无职务", False)],
+     ("团委", "工作人员", True), ("团工委", "常委", True), ("团总支", "组织委员", True), ("团支部", "副书记", True),
+     ("团支部", "工作人员", False), ("团支部", "候补委员", True), ("团支部", "无职务", False),
+     ("团委", "主席", False)],
 )
 def test_mem_12_position_in_the_list_of_the_org_kind(category: str, position: str, ok: bool) -> None:
     assert codes(rules.position_problems(position, category)) == ([] if ok else ["POSITION_INVALID"])
+
+
+def test_mem_12_cadre_problems_read_the_post_for_its_org() -> None:
+    """MEM-12: cadre_problems passes the org category on: a 团委's 常委 is a 委员, a 团支部's 干事 is refused."""
+    assert rules.cadre_problems(position="常委", org_category="团委", today=TODAY) == []
+    [problem] = rules.cadre_problems(position="干事", org_category="团支部", today=TODAY)
+    assert (problem.code, problem.field, problem.rule) == ("POSITION_INVALID", "position", "MEM-12")
 
 
 def test_mem_12_cadre_nature_method_and_start_month() -> None:

@@ -119,6 +119,6 @@ async def test_mem_2_a_known_persons_new_post_is_checked_too(uow, clock, t):
     await enter(uow, clock, t["branch_admin"], t["branch"])
     with pytest.raises(DomainError) as raised:
         await enter_cadre(uow, clock, t["committee_admin"], t["committee"],
-                          MemberForm(name="李娜", id_number=NEW_ID, id_number_confirm=NEW_ID, position="常委",
+                          MemberForm(name="李娜", id_number=NEW_ID, id_number_confirm=NEW_ID, position="主席",
                                      cadre_nature="专业", on_duty="在家"))
     assert [c[0] for c in codes(raised)] == ["POSITION_INVALID", "CADRE_NATURE_INVALID", "ON_DUTY_INVALID"]

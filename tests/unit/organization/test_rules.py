@@ -226,7 +226,7 @@ def test_org11_only_school_branches_get_a_graduation_date(category, industry, ok
 
 
 def test_org11_graduation_date_via_edit():
-    assert edit(CLASS, {"graduation_date": date(2027, 6, 30)}) == []
+    assert edit(CLASS, {"graduation_date": date(2027, 6, 30)}, own=False, parent=True) == []
     marked = org(21, "团支部", COLLEGE, industry="普通高中", graduation_date=date(2027, 6, 30))
     assert codes(edit(marked, {"industry": "小学"})) == ["GRADUATION_NOT_ALLOWED"]
 
@@ -281,3 +281,41 @@ def test_org10_migration_not_into_own_subtree_and_keeps_org2():
                                           actor_is_root_admin=False)) == ["PARENT_IS_BRANCH"]
     assert codes(rules.migration_problems(ROOT, CITY, actor_is_root_admin=True)) == ["ROOT_CANNOT_MOVE"]
     assert PROVINCE.province_id() == 2 and CLASS.province_id() == 2 and ROOT.province_id() is None
+
+
+def test_org7_a_cadre_whose_only_place_is_the_org_blocks_its_deletion():
+    """ORG-7: people with a post only here and no branch would be left nowhere; their posts change first."""
+    for target, members in ((COLLEGE, 0), (CLASS, 3)):
+        plan = rules.deletion_plan(target, has_children=False, member_count=members,
+                                   actor_is_parent_admin_or_above=True, stranded_cadres=2)
+        assert codes(plan.problems) == ["ORG_HAS_CADRES"] and not plan.move_members_to_pending_branch
+        assert plan.problems[0].rule == "ORG-7" and "变更其职务" in plan.problems[0].message
+    both = rules.deletion_plan(org(18, "待接转团支部", COLLEGE), has_children=False, member_count=1,
+                               actor_is_parent_admin_or_above=True, stranded_cadres=1)
+    assert codes(both.problems) == ["ORG_HAS_MEMBERS", "ORG_HAS_CADRES"]  # every problem at once
+
+
+def test_org4_a_locked_org_answers_org_locked_with_the_other_fields_problems():
+    """ORG-4 with ORG-3: the locked fields do not hide what is wrong with the rest of the form."""
+    found = edit(PROVINCE, {"short_name": "", "contact_phone": "123"})
+    assert [(p.code, p.field) for p in found] == [("ORG_LOCKED", "shortName"), ("INVALID_PHONE", "contactPhone")]
+    assert codes(edit(ROOT, {"industry": "其他", "school_code": "41110"})) == ["ORG_LOCKED", "INVALID_SCHOOL_CODE"]
+
+
+def test_org5_no_school_code_above_an_org_that_has_one():
+    """ORG-5: the code is on the school, never on both the school and its college."""
+    school = org(22, "团委", CITY, industry="普通高等院校")
+    found = rules.school_code_problems(school, "4111010001", [None], school_code_below=True)
+    assert codes(found) == ["SCHOOL_CODE_SET_BELOW"] and found[0].rule == "ORG-5"
+    assert codes(edit(school, {"school_code": "4111010001"}, school_code_below=True)) == ["SCHOOL_CODE_SET_BELOW"]
+    assert edit(school, {"school_code": "4111010001"}) == []
+
+
+def test_org11_only_the_parent_or_above_marks_a_graduation_date():
+    """ORG-11: the committees above mark it; the branch's own admin cannot, not even to clear it."""
+    marked = org(23, "团支部", COLLEGE, industry="普通高中", graduation_date=date(2027, 6, 30))
+    for target, value in ((CLASS, date(2027, 6, 30)), (marked, None)):
+        found = edit(target, {"graduation_date": value}, own=True, parent=False)
+        assert codes(found) == ["GRADUATION_BY_PARENT_ONLY"] and found[0].rule == "ORG-11"
+        assert edit(target, {"graduation_date": value}, own=True, parent=True) == []
+    assert edit(marked, {"short_name": "新名"}, own=True, parent=False) == []  # other fields stay the branch's

@@ -148,7 +148,7 @@ async def register_admin(
     elif len(name) > NAME_MAX:
         problems.add("NAME_TOO_LONG", f"姓名不能超过{NAME_MAX}个字", "name", "MEM-2")
     problems.extend(member_rules.mobile_problems(mobile, required=True))
-    post = member_rules.normalize_position(position)
+    post = member_rules.normalize_position(position, org_category=org.category if org else None)
     person = account = None
     if isinstance(parsed, list) or org is None:
         # Without a live code nothing about the ID number is looked up: the answer must not tell whether

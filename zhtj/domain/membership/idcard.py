@@ -1,11 +1,14 @@
 """Resident ID numbers (居民身份证号码) per GB 11643-1999 (MEM-4, ACC-1).
 
 18 characters: a 6-digit region code, an 8-digit birth date, a 3-digit sequence whose last digit is
-odd for men and even for women, and a check character from ISO 7064 MOD 11-2 (0-9 or X)."""
+odd for men and even for women, and a check character from ISO 7064 MOD 11-2 (0-9 or X). Digits are
+ASCII only: full-width digits typed by an IME become ASCII in `normalize` (NFKC); any other script's
+digits are no ID number (decision 0005)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +16,7 @@ from zhtj.domain.shared.errors import Problem
 
 _WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only, matched whole
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 
@@ -23,8 +26,9 @@ def check_character(first17: str) -> str:
 
 
 def normalize(raw: str) -> str:
-    """Trims and upper-cases the check character: a typed lowercase x is the same number."""
-    return raw.strip().upper()
+    """The number as stored: NFKC (full-width １１０…ｘ typed by a Chinese IME becomes ASCII), trimmed, and
+    upper-cased: a typed lowercase x is the same number (MEM-4: one number, one person)."""
+    return unicodedata.normalize("NFKC", raw).strip().upper()
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def mask(value: str) -> str:
 
 def problems_of(raw: str, today: date, field: str = "idNumber", rule: str = "MEM-4") -> list[Problem]:
     value = normalize(raw)
-    if not _SHAPE.match(value):
+    if not _SHAPE.fullmatch(value):
         return [Problem("ID_NUMBER_FORMAT", "身份证号格式错误，应为18位（最后一位可为X）", field, rule)]
     if check_character(value[:17]) != value[17]:
         return [Problem("ID_NUMBER_CHECKSUM", "身份证号校验位错误，请核对后重新输入", field, rule)]

@@ -1,10 +1,16 @@
-"""A member's profile as typed on a form (MEM-2), checked as a whole: every problem at once."""
+"""A member's profile as typed on a form (MEM-2), checked as a whole: every problem at once.
+
+Every typed text of a form is read through `rules.normalize_text` (NFKC, trimmed) when the form is made,
+and again before it is checked or stored: a full-width １３８… from a Chinese IME is the ASCII number, so
+it is checked, looked up (MEM-4, NUM-4) and stored as one (decision 0005)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from zhtj.domain.membership import idcard, rules
@@ -12,9 +18,22 @@ from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.shared import values
 from zhtj.domain.shared.errors import Problem
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_QQ = re.compile(r"^[1-9]\d{4,11}$")
-NAME_MAX = 50
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_QQ = re.compile(r"[1-9][0-9]{4,11}")  # ASCII digits only, matched whole
+
+# MEM-2: the longest value each text field of a profile and a post may hold, as (label, characters): the
+# sizes of the `members` and `cadre_positions` columns. NUM-F1 (before 2016) sets no maximum of its own.
+TEXT_LIMITS: Mapping[str, tuple[str, int]] = MappingProxyType({
+    "name": ("姓名", 50), "idNumber": ("身份证号", 18), "ethnicity": ("民族", 20), "ethnicityNote": ("民族名称", 20),
+    "occupation": ("职业", 10), "studyStatus": ("在读状况", 20), "jobType": ("具体职业", 20),
+    "education": ("学历", 20), "politicalStatus": ("政治面貌", 20), "joinDate": ("入团时间", 7),
+    "developmentNumber": ("发展团员编号", 20), "mobile": ("手机号码", 20), "householdAddress": ("户籍地址", 200),
+    "email": ("电子邮箱", 100), "qq": ("QQ号", 20), "wechat": ("微信号", 50), "weibo": ("微博号", 50),
+    "volunteerSince": ("注册志愿者时间", 7), "position": ("团内现任职务", 20), "positionSince": ("任现职年月", 7),
+    "appointmentMethod": ("任现职方式", 10), "cadreNature": ("团干部性质", 10), "onDuty": ("在岗状态", 10),
+})
+
+NAME_MAX = TEXT_LIMITS["name"][1]
 
 
 @dataclass
@@ -52,6 +71,16 @@ class MemberForm:
     registered_volunteer: bool | None = None
     volunteer_since: str | None = None
 
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                setattr(self, f.name, rules.normalize_text(value))
+
+    def normalized(self) -> MemberForm:
+        """The form with every text in NFKC and trimmed (again: a field may have been set after it was made)."""
+        return self.merged({})
+
     @classmethod
     def of(cls, member: Member, position: CadrePosition | None = None) -> MemberForm:
         """The stored profile as a form, to check it again after an edit."""
@@ -87,13 +116,11 @@ def form_problems(form: MemberForm, *, today: date, org_category: str, province:
     """MEM-2..12 on a whole form. `minimal` is MEM-3 (an import row: only the least fields are required);
     otherwise the input's required fields must hold a value. `check_post=False` leaves the cadre post alone
     (an edit of the profile). Uniqueness is the service's."""
+    form = form.normalized()
     problems: list[Problem] = []
     add = problems.append
-    name = _text(form.name)
-    if not name:
+    if not _text(form.name):
         add(Problem("NAME_REQUIRED", "请填写姓名", "name", "MEM-2"))
-    elif len(name) > NAME_MAX:
-        add(Problem("NAME_TOO_LONG", f"姓名不能超过{NAME_MAX}个字", "name", "MEM-2"))
     problems += rules.id_number_problems(form.id_number, form.id_number_confirm, today=today)
     parsed = idcard.parse(form.id_number or "", today)
     born = None if isinstance(parsed, list) else parsed.birth_date
@@ -137,9 +164,37 @@ def form_problems(form: MemberForm, *, today: date, org_category: str, province:
         problems += rules.cadre_problems(position=form.position, org_category=org_category,
                                          cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
                                          position_since=form.position_since, on_duty=form.on_duty, today=today)
-    elif _text(form.position) and rules.normalize_position(form.position) != values.NO_POSITION:
+    elif _text(form.position) and rules.normalize_position(form.position,
+                                                           org_category=org_category) != values.NO_POSITION:
         add(Problem("POSITION_NOT_ALLOWED", "非团干部不填写团内职务", "position", "MEM-12"))
+    return problems + _length_problems(form, org_category, checked={p.field for p in problems})
+
+
+def _length_problems(form: MemberForm, org_category: str, *, checked: set[str | None]) -> list[Problem]:
+    """MEM-2: the values to be stored fit their fields (TEXT_LIMITS). A field that already has a problem
+    keeps that one (a 25-digit mobile is a wrong mobile); the post is measured as it will be stored."""
+    texts = {_camel(f.name): value for f in fields(form)
+             if f.name != "id_number_confirm" and isinstance(value := getattr(form, f.name), str)}
+    if _text(form.position):
+        texts["position"] = rules.normalize_position(form.position, org_category=org_category)
+    return [p for p in text_length_problems(texts) if p.field not in checked]
+
+
+def text_length_problems(texts: Mapping[str, str | None]) -> list[Problem]:
+    """MEM-2: a value longer than its field's TEXT_LIMITS is refused as `<FIELD>_TOO_LONG`, "…不能超过N个字"
+    (rather than failing in storage). `texts` maps GraphQL field names to the values to be stored."""
+    problems = []
+    for field, value in texts.items():
+        label, limit = TEXT_LIMITS.get(field, ("", 0))
+        if limit and value is not None and len(value) > limit:
+            code = re.sub(r"(?<!^)(?=[A-Z])", "_", field).upper() + "_TOO_LONG"
+            problems.append(Problem(code, f"{label}不能超过{limit}个字", field, "MEM-2"))
     return problems
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _full_entry_problems(form: MemberForm) -> list[Problem]:
@@ -160,15 +215,10 @@ def _full_entry_problems(form: MemberForm) -> list[Problem]:
 
 def _contact_problems(form: MemberForm, today: date) -> list[Problem]:
     problems = []
-    if _text(form.email) and not _EMAIL.match(_text(form.email)):
+    if _text(form.email) and not _EMAIL.fullmatch(_text(form.email)):
         problems.append(Problem("EMAIL_FORMAT", "电子邮箱格式不正确", "email", "MEM-2"))
-    if _text(form.qq) and not _QQ.match(_text(form.qq)):
+    if _text(form.qq) and not _QQ.fullmatch(_text(form.qq)):
         problems.append(Problem("QQ_FORMAT", "QQ号应为5至12位数字", "qq", "MEM-2"))
-    if _text(form.party_application_date) and not _is_date(_text(form.party_application_date)):
-        problems.append(Problem("DATE_FORMAT", "递交入党申请书时间格式应为YYYY-MM-DD", "partyApplicationDate",
-                                "MEM-8"))
-    if len(_text(form.household_address)) > 200:
-        problems.append(Problem("HOUSEHOLD_ADDRESS_TOO_LONG", "户籍地址不能超过200个字", "householdAddress", "MEM-2"))
     if _text(form.volunteer_since):
         if not form.registered_volunteer:
             problems.append(Problem("VOLUNTEER_SINCE_NOT_ALLOWED", "非注册志愿者不填写注册时间", "volunteerSince",
@@ -182,7 +232,8 @@ def _contact_problems(form: MemberForm, today: date) -> list[Problem]:
 
 
 def apply(form: MemberForm, member: Member) -> None:
-    """Writes a checked form onto the stored member (clean values; dates parsed)."""
+    """Writes a checked form onto the stored member (normalized values: NFKC, trimmed; dates parsed)."""
+    form = form.normalized()
     for name in ("ethnicity", "occupation", "study_status", "job_type", "education", "political_status",
                  "join_date", "mobile", "household_address", "email", "qq", "wechat", "weibo", "volunteer_since"):
         setattr(member, name, _text(getattr(form, name)) or None)
@@ -196,10 +247,3 @@ def apply(form: MemberForm, member: Member) -> None:
     member.registered_volunteer = form.registered_volunteer
     member.is_cadre = bool(form.is_cadre)
 
-
-def _is_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10

@@ -5,11 +5,15 @@ is MEM-3 (import minimum) and MEM-16 (complete profile, `missing_fields`): the o
 what is given, and an empty value passes unless the rule itself makes it required (MEM-7, MEM-10).
 Fields are the GraphQL input names (EnterMemberInput in API.md); value lists are the shared ones of
 DOMAIN.md §7 (zhtj.domain.shared.values); only the MEM-10 table of educations by study status is kept here.
+Digits are ASCII digits only (`[0-9]`): a form is read through `normalize_text` (NFKC) first, which turns
+full-width digits into ASCII; other scripts' digits are refused (decision 0005).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
@@ -36,14 +40,18 @@ NUMBER_REQUIRED_FROM = 2017
 PROVINCIAL_NUMBER_REQUIRED_FROM: Mapping[str, int] = {"新疆": 2016}
 MIN_AGE = 14  # MEM-6
 MAX_AGE = 28  # MEM-6
-PARTY_APPLICATION_AGE = 18  # MEM-8
+PARTY_APPLICATION_AGE = 18  # MEM-8: the party application is asked, and made, from 18
+PARTY_JOIN_AGE = 18  # MEM-2: party membership starts at 18 (党章: 年满十八岁)
 
 ID_NUMBER_TAKEN = Problem("ID_NUMBER_TAKEN", "该身份证号已注册", "idNumber", "MEM-4")
 
-_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_TWELVE_DIGITS = re.compile(r"^\d{12}$")
+# ASCII digits only, matched whole (fullmatch): `\d` would take any script's digits, and `$` a final newline.
+_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
+_SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a digit of another script (Arabic-Indic ٣, Devanagari ३, …)
 _SHANDONG_LEGACY = {"201516": (2015, 2016), "201617": (2016, 2017)}  # NUM-F5: prefix → join years
 _NUMBER_MESSAGES = {
     "REQUIRED": "2017年以后发展的团员，发展团员编号必填",
@@ -55,6 +63,26 @@ _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区"
 
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def normalize_text(value: str | None) -> str | None:
+    """How a typed text is read (decision 0005): NFKC, so the full-width ０-９, Ａ-Ｚ, ＠ and spaces of a Chinese
+    IME become ASCII, then trimmed. None stays None (not given); other scripts' digits stay as typed."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+def _parse_date(value: str) -> date | None:
+    """'YYYY-MM-DD' in ASCII digits as a real date, or None."""
+    if not _DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def last_day_of_month(first: date) -> date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def province_key(province: str | None) -> str:
@@ -78,12 +106,13 @@ def id_number_problems(id_number: str | None, id_number_confirm: str | None, *, 
 def parse_year_month(
     raw: str | None, *, today: date, field: str = "joinDate", label: str = "入团时间", rule: str = "MEM-2"
 ) -> date | list[Problem]:
-    """'YYYY-MM' as the first day of that month, or its problems: a real month, not after this month.
-    Decided: a year-month stands for its first day everywhere (ages on the join date, MEM-5)."""
+    """'YYYY-MM' (ASCII digits) as the first day of that month, or its problems: a real month, not after this
+    month. The first day orders months ("not in the future" is by month); ages on a year-month are taken on
+    its LAST day (decision 0009, MEM-5: the benefit of the doubt)."""
     value = _text(raw)
     if not value:
         return [Problem("YEAR_MONTH_REQUIRED", f"请填写{label}", field, rule)]
-    match = _YEAR_MONTH.match(value)
+    match = _YEAR_MONTH.fullmatch(value)
     if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
         return [Problem("YEAR_MONTH_FORMAT", f"{label}格式应为YYYY-MM（例如2019-05）", field, rule)]
     first = date(int(match[1]), int(match[2]), 1)
@@ -102,15 +131,16 @@ def min_join_age(join_year: int, province: str | None = None) -> int:
 def join_date_problems(
     join_date: str | None, birth_date: date, *, today: date, province: str | None = None
 ) -> list[Problem]:
-    """MEM-5: the join month is real, not in the future, not before birth, and the member was old
-    enough on its first day (decided: a member joining in May 2019 must be 14 on 2019-05-01)."""
+    """MEM-5: the join month is real, not in the future (by month), not before the birth month, and the
+    member was old enough by its LAST day (decision 0009: the day of the month is unknown, so the benefit
+    of the doubt: someone who turns 14 on 20 May 2019 may have joined in May 2019, not in April)."""
     joined = parse_year_month(join_date, today=today, rule="MEM-5")
     if isinstance(joined, list):
         return joined
     if joined < birth_date.replace(day=1):
         return [Problem("JOIN_DATE_BEFORE_BIRTH", "入团时间不能早于出生日期", "joinDate", "MEM-5")]
     needed = min_join_age(joined.year, province)
-    if idcard.age_on(birth_date, joined) < needed:
+    if idcard.age_on(birth_date, last_day_of_month(joined)) < needed:
         return [Problem("JOIN_AGE_TOO_YOUNG", f"{joined.year}年入团须年满{needed}周岁", "joinDate", "MEM-5")]
     return []
 
@@ -146,7 +176,9 @@ def development_number_problems(
 ) -> list[Problem]:
     """MEM-7 with the NUMBERS format; at most one problem (a wrong format makes the year moot).
     Decided: 2016 in 新疆 follows NUM-F4 (12 digits, first four = 2016, as MEM-7 says); 2016 elsewhere
-    is optional but, when given, checked like NUM-F1 (its year part must equal the join year, NUM-1)."""
+    is optional but, when given, checked like NUM-F1 (its year part must equal the join year, NUM-1).
+    Digits are ASCII: a free-form NUM-F1 number with another script's digit is a format error too. Its
+    length is MEM-2's (TEXT_LIMITS)."""
     value = _text(number)
 
     def problem(kind: str, rule: str) -> list[Problem]:
@@ -155,20 +187,20 @@ def development_number_problems(
     required = development_number_required(join_year, province)
     if not value:
         return problem("REQUIRED", "MEM-7") if required else []
-    legacy = _SHANDONG_LEGACY.get(value[:6], ()) if province_key(province) == "山东" and len(value) == 16 else ()
-    if value.isdigit() and join_year in legacy:
+    legacy = _SHANDONG_LEGACY.get(value[:6], ()) if province_key(province) == "山东" else ()
+    if join_year in legacy and _SIXTEEN_DIGITS.fullmatch(value):
         return []  # NUM-F5
     if join_year in (2017, 2018):
-        if not _TWELVE_DIGITS.match(value):
+        if not _TWELVE_DIGITS.fullmatch(value):
             return problem("FORMAT", "NUM-F3")
         return [] if value[:4] in ("2017", "2018") else problem("YEAR", "NUM-F3")
     if required:
         rule = "NUM-F4" if join_year >= 2019 else "NUM-F2"
-        if not _TWELVE_DIGITS.match(value):
+        if not _TWELVE_DIGITS.fullmatch(value):
             return problem("FORMAT", rule)
         return [] if value[:4] == str(join_year) else problem("YEAR", rule)
     rule = "NUM-F2" if join_year == 2016 else "NUM-F1"
-    if len(value) <= 4:
+    if len(value) <= 4 or _OTHER_DIGIT.search(value):
         return problem("FORMAT", rule)
     return [] if value.startswith(str(join_year)) else problem("YEAR", rule)
 
@@ -176,19 +208,37 @@ def development_number_problems(
 def party_application_problems(
     submitted: bool | None, application_date: str | None, birth_date: date, *, today: date
 ) -> list[Problem]:
-    """MEM-8: members under 18 (full years, today) are not asked whether they applied to join the party."""
-    if idcard.age_on(birth_date, today) >= PARTY_APPLICATION_AGE:
+    """MEM-8: members under 18 (full years, today) are not asked whether they applied to join the party.
+    From 18 the date (YYYY-MM-DD) is given only with a submitted application (MEM-2), is not in the future,
+    and is not before the 18th birthday: the application is only made from 18."""
+    value, field = _text(application_date), "partyApplicationDate"
+    if idcard.age_on(birth_date, today) < PARTY_APPLICATION_AGE:
+        if submitted or value:
+            message = f"未满{PARTY_APPLICATION_AGE}周岁的团员不填写是否递交入党申请书"
+            return [Problem("PARTY_APPLICATION_UNDER_18", message, "submittedPartyApplication", "MEM-8")]
         return []
-    if submitted or _text(application_date):
-        message = f"未满{PARTY_APPLICATION_AGE}周岁的团员不填写是否递交入党申请书"
-        return [Problem("PARTY_APPLICATION_UNDER_18", message, "submittedPartyApplication", "MEM-8")]
+    if not value:
+        return []
+    if submitted is not True:
+        message = "未递交入党申请书的团员不填写递交入党申请书时间"
+        return [Problem("PARTY_APPLICATION_DATE_NOT_ALLOWED", message, field, "MEM-2")]
+    applied = _parse_date(value)
+    if applied is None:
+        return [Problem("DATE_FORMAT", "递交入党申请书时间格式应为YYYY-MM-DD", field, "MEM-2")]
+    if applied > today:
+        return [Problem("PARTY_APPLICATION_DATE_IN_FUTURE", "递交入党申请书时间不能晚于今天", field, "MEM-2")]
+    if idcard.age_on(birth_date, applied) < PARTY_APPLICATION_AGE:
+        age = PARTY_APPLICATION_AGE
+        message = f"递交入党申请书时间不能早于年满{age}周岁之日（年满{age}周岁方可递交入党申请书）"
+        return [Problem("PARTY_APPLICATION_DATE_TOO_EARLY", message, field, "MEM-8")]
     return []
 
 
 def party_join_date_problems(
     political_status: str | None, party_join_date: str | None, *, birth_date: date, today: date
 ) -> list[Problem]:
-    """MEM-2: party join date (YYYY-MM-DD) is required for 中共党员/中共预备党员 and not given otherwise."""
+    """MEM-2: party join date (YYYY-MM-DD) is required for 中共党员/中共预备党员 and not given otherwise; it is
+    not in the future and not before the 18th birthday (full years: party membership starts at 18)."""
     value, field = _text(party_join_date), "partyJoinDate"
     if political_status not in values.PARTY_STATUSES:
         if value:
@@ -196,14 +246,14 @@ def party_join_date_problems(
         return []
     if not value:
         return [Problem("PARTY_JOIN_DATE_REQUIRED", "中共党员（预备党员）须填写入党时间", field, "MEM-2")]
-    try:
-        joined = date.fromisoformat(value) if _DATE.match(value) else None
-    except ValueError:
-        joined = None
+    joined = _parse_date(value)
     if joined is None:
         return [Problem("DATE_FORMAT", "入党时间格式应为YYYY-MM-DD", field, "MEM-2")]
-    if joined > today or joined < birth_date:
-        return [Problem("PARTY_JOIN_DATE_INVALID", "入党时间应在出生日期之后且不晚于今天", field, "MEM-2")]
+    if joined > today:
+        return [Problem("PARTY_JOIN_DATE_INVALID", "入党时间不能晚于今天", field, "MEM-2")]
+    if idcard.age_on(birth_date, joined) < PARTY_JOIN_AGE:
+        message = f"入党时间不能早于年满{PARTY_JOIN_AGE}周岁之日（年满{PARTY_JOIN_AGE}周岁方可入党）"
+        return [Problem("PARTY_JOIN_DATE_INVALID", message, field, "MEM-2")]
     return []
 
 
@@ -254,38 +304,51 @@ def mobile_problems(mobile: str | None, *, required: bool = False, field: str = 
     value = _text(mobile)
     if not value:
         return [Problem("MOBILE_REQUIRED", "请填写手机号码", field, "MEM-11")] if required else []
-    if not _MOBILE.match(value):
+    if not _MOBILE.fullmatch(value):
         return [Problem("MOBILE_FORMAT", "请输入正确的11位手机号码", field, "MEM-11")]
     return []
 
 
-def normalize_position(title: str | None) -> str:
-    """MEM-12: old and long titles map to the normalized posts: 组织委员, 宣传委员, 团支部纪检委员 → 委员;
-    团委书记 → 书记; 团委副书记 → 副书记; 常务委员 → 常委; 干事 → 工作人员. Unknown titles stay as typed."""
-    value = _text(title).replace(" ", "")
+# MEM-12: grassroots orgs (团委, 团工委, 团总支 and the branches) have only 书记, 副书记, 委员 (+ 工作人员 in
+# committees): their 常委, 候补委员 and old 组织委员… are 委员. Staff titles are 工作人员 (none in branches).
+GRASSROOTS_CATEGORIES: tuple[str, ...] = (*values.COMMITTEE_CATEGORIES, *values.BRANCH_CATEGORIES)
+STAFF_TITLES: tuple[str, ...] = ("干事", "专职干事", "兼职干事", "工作人员")
+
+
+def normalize_position(title: str | None, *, org_category: str | None = None) -> str:
+    """MEM-12: old and long titles map to the normalized posts: 团委书记 → 书记; 团委副书记 → 副书记; 组织委员,
+    宣传委员, 团支部纪检委员 → 委员; 干事 → 工作人员. 常委/常务委员 → 常委 and 候补委员 stay posts of leading bodies
+    only: in a grassroots org (`org_category` in GRASSROOTS_CATEGORIES, 000 Q3.10) they are 委员. Without a
+    category the leading bodies' reading is kept. Unknown titles stay as typed (without spaces)."""
+    value = (normalize_text(title) or "").replace(" ", "")
+    grassroots = org_category in GRASSROOTS_CATEGORIES
     if value.endswith("副书记"):
         return "副书记"
     if value.endswith("书记"):
         return "书记"
     if value.endswith("候补委员"):
-        return "候补委员"
+        return "委员" if grassroots else "候补委员"
     if "常委" in value or "常务委员" in value:
-        return "常委"
+        return "委员" if grassroots else "常委"
     if value.endswith("委员"):
         return "委员"
-    if value in ("干事", "专职干事", "兼职干事", "工作人员"):
+    if value in STAFF_TITLES:
         return "工作人员"
     return value
 
 
 def position_problems(position: str | None, org_category: str, *, field: str = "position") -> list[Problem]:
-    """MEM-12: a cadre's post, normalized first, is one of its org's posts (无职务 ends a post: not here)."""
-    normalized = normalize_position(position)
+    """MEM-12: a cadre's post, normalized for its org first, is one of its org's posts (无职务 ends a post:
+    not here). A branch has no staff: 干事/工作人员 there is refused with the branch's posts."""
+    normalized = normalize_position(position, org_category=org_category)
     if not normalized:
         return [Problem("POSITION_REQUIRED", "请填写团内现任职务", field, "MEM-12")]
     allowed = values.positions_for(org_category)
     if normalized not in allowed:
-        message = f"{org_category}的团内现任职务应为：{'、'.join(allowed)}"
+        posts = "、".join(allowed)
+        staff = org_category in values.BRANCH_CATEGORIES and normalized == "工作人员"
+        message = (f"{org_category}不设工作人员（干事），团内现任职务应为：{posts}" if staff
+                   else f"{org_category}的团内现任职务应为：{posts}")
         return [Problem("POSITION_INVALID", message, field, "MEM-12")]
     return []
 

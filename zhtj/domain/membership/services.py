@@ -65,8 +65,9 @@ async def uniqueness_problems(uow: UnitOfWork, viewer: Viewer | None, form: Memb
         problems.append(Problem("DEVELOPMENT_NUMBER_TAKEN", "该发展团员编号已被占用，请与团支部核实",
                                 "developmentNumber", "NUM-4"))
     elif occupant is not None and occupant.id != except_id:
-        branch = await uow.organizations.get(occupant.branch_id) if occupant.branch_id else None
-        message = f"该发展团员编号已被占用（占用组织：{branch.full_name if branch else '无'}，团员：{occupant.name}）"
+        home = (await member_orgs(uow, occupant))[:1]  # the branch, or the org of a branchless cadre's post
+        where = home[0].full_name if home else "无所在组织"
+        message = f"该发展团员编号已被占用（占用组织：{where}，团员：{occupant.name}）"
         problems.append(Problem("DEVELOPMENT_NUMBER_TAKEN", message, "developmentNumber", "NUM-4"))
     return problems
 
@@ -91,8 +92,10 @@ async def _new_person(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, for
     return member
 
 
-def _post(form: MemberForm, member_id: int, org_id: int) -> CadrePosition:
-    return CadrePosition(member_id=member_id, org_id=org_id, position=rules.normalize_position(form.position),
+def _post(form: MemberForm, member_id: int, org: Organization) -> CadrePosition:
+    assert org.id is not None
+    return CadrePosition(member_id=member_id, org_id=org.id,
+                         position=rules.normalize_position(form.position, org_category=org.category),
                          since=(form.position_since or "").strip() or None,
                          appointment_method=form.appointment_method or None, cadre_nature=form.cadre_nature or None,
                          on_party_committee=form.on_party_committee, on_duty=form.on_duty or None)
@@ -103,7 +106,7 @@ async def _secretary_taken(uow: UnitOfWork, org: Organization | None, form: Memb
     """MEM-12: an org has one 书记; a new one comes through 职务变更, which ends the old one's post."""
     if org is None or org.id is None or not form.is_cadre:
         return []
-    if rules.normalize_position(form.position) != values.SECRETARY:
+    if rules.normalize_position(form.position, org_category=org.category) != values.SECRETARY:
         return []
     holders = {p.member_id for p in await uow.members.positions_in(org.id) if p.position == values.SECRETARY}
     if holders - {person_id}:
@@ -130,7 +133,7 @@ async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
     member = await _new_person(uow, clock, hasher, form, branch.id)
     assert member.id is not None
     if form.is_cadre:
-        uow.members.add_position(_post(form, member.id, branch.id))
+        uow.members.add_position(_post(form, member.id, branch))
     _audit(uow, clock, viewer, "enterMember", member, f"Organization:{branch.id}")
     await uow.commit()
     return member
@@ -181,7 +184,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     member = existing or await _new_person(uow, clock, hasher, form, None)
     assert member.id is not None
     member.is_cadre = True
-    uow.members.add_position(_post(form, member.id, org.id))
+    uow.members.add_position(_post(form, member.id, org))
     _audit(uow, clock, viewer, "enterCadre", member, f"Organization:{org.id}")
     await uow.commit()
     return member
@@ -202,8 +205,9 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
         form.id_number_confirm = None
     elif changes.get("id_number_confirm") is None:
         form.id_number_confirm = ""  # a new number must be typed twice
-    branch = await uow.organizations.get(member.branch_id) if member.branch_id else None
-    province = await province_name(uow, branch) if branch else None
+    home = (await member_orgs(uow, member))[:1]  # the branch, or for a cadre with none the org of a post
+    province = await province_name(uow, home[0]) if home else None
+
     def check(the_form: MemberForm) -> list[Problem]:
         return profile.form_problems(the_form, today=today(clock), org_category=values.BRANCH, province=province,
                                      check_post=False)
@@ -211,6 +215,8 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     touched = {_camel(name) for name in changes}
     gaps = {(p.code, p.field) for p in check(MemberForm.of(member)) if p.code.endswith("_REQUIRED")}
     problems = [p for p in check(form) if (p.code, p.field) not in gaps or p.field in touched]
+    if not id_changed:  # MEM-6 is checked when the number (so the birth date) is typed; 超龄 is a flag after
+        problems = [p for p in problems if p.code not in ("AGE_OVER_LIMIT", "AGE_TOO_YOUNG")]
     problems += await uniqueness_problems(uow, viewer, form, except_id=member.id)
     if problems:
         raise DomainError(problems)
@@ -251,15 +257,15 @@ async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, memb
         member = None
     elif member.status != ACTIVE:  # MEM-14: nothing else until the branch approves the self-report
         problems.append(Problem("MEMBER_NOT_ACTIVE", "该人员的报到尚未审核通过，不能任职", "memberId", "MEM-14"))
-    new = rules.normalize_position(form.position)
     category = org.category if org else values.LEADING_BODY
+    new = rules.normalize_position(form.position, org_category=category)
     admins = {a.member_id for a in await uow.admins.of_org(org.id)} if org and org.id else set()
     old_secretaries: list[CadrePosition] = []
     if new == values.NO_POSITION:
         if member is not None and member.id in admins:
             problems.append(Problem("ADMIN_MUST_BE_CADRE", "该团干部是本组织管理员，请先取消其管理员权限",
                                     "position", "ACC-3"))
-        if held is None:
+        if held is None or held.position == values.NO_POSITION:
             problems.append(Problem("NO_POST_TO_END", "该人员在本组织没有担任职务", "position", "MEM-12"))
     else:
         problems += rules.cadre_problems(position=form.position, org_category=category,
@@ -277,7 +283,7 @@ async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, memb
     assert member is not None and member.id is not None and org is not None and org.id is not None
     for old in old_secretaries:
         old.position = values.NO_POSITION
-    post = _post(form, member.id, org.id)
+    post = _post(form, member.id, org)
     if held is None:
         uow.members.add_position(post)
         held = post

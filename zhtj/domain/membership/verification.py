@@ -31,7 +31,7 @@ FAILED = "校验不通过"
 PASSED_OFFLINE = "线下通过"
 STATES = (NOT_CHECKED, CHECKING, PASSED, FAILED, PASSED_OFFLINE)
 PASSED_STATES = (PASSED, PASSED_OFFLINE)
-RETRIED_STATES = (CHECKING, FAILED)
+RETRIED_STATES = (NOT_CHECKED, CHECKING, FAILED)  # with verification_started_at set: a check is under way
 RETRY_WINDOW = timedelta(hours=72)  # MEM-13: failed checks are retried within 72 h
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 NOTE_MAX = 500
@@ -73,9 +73,10 @@ def reset(member: Member) -> None:
 
 
 def queue(member: Member, now: datetime) -> None:
-    """Asks for a check at the next round (a self-report, MEM-14); a state already known stays."""
+    """Asks for a check at the next round (a self-report, MEM-14); the state stays 未校验 until the outside
+    service is asked, and a state already known stays."""
     if member.verification == NOT_CHECKED:
-        member.verification, member.verification_started_at = CHECKING, now
+        member.verification_started_at = now
 
 
 def record(member: Member, answer: bool | None, now: datetime) -> None:
@@ -128,6 +129,9 @@ async def request_verification(*, uow: UnitOfWork, clock: Clock, viewer: Viewer,
     member = await visible_member(uow, viewer, member_id, "memberId")
     if member.verification in PASSED_STATES:
         raise DomainError(ALREADY_PASSED)
+    if not getattr(verifier, "configured", True):
+        raise DomainError.of("VERIFIER_NOT_CONFIGURED", "实名校验服务尚未接入，请由管理员线下核验（线下通过）",
+                             "memberId", "MEM-13")
     assert member.id is not None
     asked = (member.name, member.id_number)
     await uow.commit()
@@ -201,6 +205,8 @@ async def recheck_verifications(*, uow: UnitOfWork, clock: Clock, verifier: Name
     """One round of automatic retries (MEM-13): every check still within 72 h of its first try is asked again;
     older ones end. Batches are read, asked outside any transaction, then written in one transaction each."""
     summary = RecheckSummary()
+    if not getattr(verifier, "configured", True):
+        return summary  # no outside service: requests wait, at 未校验, until one is plugged in
     after: int | None = None
     while True:
         found = await uow.members.unfinished_checks(batch, after)

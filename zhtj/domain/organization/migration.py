@@ -71,6 +71,8 @@ async def request_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, or
                             new_parent_id: int | None) -> OrgMigration:
     org = await administered_org(uow, viewer, org_id, "orgId")
     new_parent = await _target(uow, new_parent_id)
+    if new_parent.province_id() != org.province_id() and not administers(viewer, new_parent):
+        raise NotFound("newParentId", "上级组织")  # ACC-4: orgs of other provinces are not there to probe
     problems = rules.migration_problems(org, new_parent, actor_is_root_admin=False)
     if not problems and await uow.migrations.open_for(org.id or 0):
         problems.append(Problem("MIGRATION_ALREADY_OPEN", "该组织已有正在办理的迁移申请", "orgId", "ORG-10"))
@@ -87,14 +89,11 @@ async def request_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, or
 
 async def review_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, migration_id: int | None,
                            approve: bool, reason: str | None) -> OrgMigration:
-    """The old parent's admin approves first, then the new parent's; a refusal needs a reason."""
-    migration = await uow.migrations.get(migration_id) if migration_id is not None else None
-    if migration is None or migration.status not in OPEN:
-        raise DomainError.of("MIGRATION_NOT_OPEN", "该迁移申请不存在或已办结", "migrationId", "ORG-10")
-    org = await uow.organizations.get(migration.org_id)
-    old_parent = await uow.organizations.get(migration.old_parent_id)
-    new_parent = await uow.organizations.get(migration.new_parent_id)
-    assert org is not None and old_parent is not None and new_parent is not None
+    """The old parent's admin approves first, then the new parent's; a refusal needs a reason. Scope comes
+    before state (ACC-4): a migration the viewer has no part in is NOT_FOUND, open or not."""
+    migration, (org, old_parent, new_parent) = await _seen_migration(uow, viewer, migration_id)
+    if migration.status not in OPEN:
+        raise DomainError.of("MIGRATION_NOT_OPEN", "该迁移申请已办结", "migrationId", "ORG-10")
     step_parent = old_parent if migration.status == AWAITING_OLD_PARENT else new_parent
     if not administers(viewer, step_parent):
         raise NotFound("migrationId", "迁移申请")
@@ -126,8 +125,23 @@ async def review_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, mig
     return migration
 
 
+async def _seen_migration(uow: UnitOfWork, viewer: Viewer, migration_id: int | None
+                          ) -> tuple[OrgMigration, tuple[Organization, Organization, Organization]]:
+    """The migration with its org, old and new parent, if the viewer administers one of the three (ACC-4);
+    otherwise NOT_FOUND, as for an id that does not exist."""
+    migration = await uow.migrations.get(migration_id) if migration_id is not None else None
+    orgs = [await uow.organizations.get(i) for i in
+            ((migration.org_id, migration.old_parent_id, migration.new_parent_id) if migration else ())]
+    if migration is None or not any(o is not None and administers(viewer, o) for o in orgs):
+        raise NotFound("migrationId", "迁移申请")
+    org, old_parent, new_parent = orgs
+    assert org is not None and old_parent is not None and new_parent is not None
+    return migration, (org, old_parent, new_parent)
+
+
 async def withdraw_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer,
                              migration_id: int | None) -> OrgMigration:
+    """By an admin of the org that asked (or above); scope before state, as in review_migration."""
     migration = await uow.migrations.get(migration_id) if migration_id is not None else None
     org = await uow.organizations.get(migration.org_id) if migration else None
     if migration is None or org is None or not administers(viewer, org):

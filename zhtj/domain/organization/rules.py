@@ -139,11 +139,12 @@ def create_problems(*, short_name: str | None, full_name: str | None, category: 
 def edit_problems(org: Organization, changes: Mapping[str, object], *, editor_is_own_admin: bool,
                   editor_is_parent_admin_or_above: bool, parent_category: str | None = None,
                   child_categories: Iterable[str] = (), member_count: int = 0,
-                  ancestor_school_codes: Iterable[str | None] = ()) -> list[Problem]:
-    """ORG-4 (with ORG-1/2/3/5/11 on the changed fields). `changes` maps model attribute names (short_name,
-    full_name, category, industry, contact_phone, school_code, graduation_date) to new values; a value equal to
-    the current one is no change. parent_category, child_categories and member_count matter when the category
-    changes; ancestor_school_codes when the school code does."""
+                  ancestor_school_codes: Iterable[str | None] = (), school_code_below: bool = False) -> list[Problem]:
+    """ORG-4 (with ORG-1/2/3/5/11 on the changed fields), every field's problem at once. `changes` maps model
+    attribute names (short_name, full_name, category, industry, contact_phone, school_code, graduation_date) to
+    new values; a value equal to the current one is no change. parent_category, child_categories and
+    member_count matter when the category changes; ancestor_school_codes and school_code_below (an org below
+    already has a code) when the school code does."""
     unknown = set(changes) - set(FIELD)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -151,26 +152,29 @@ def edit_problems(org: Organization, changes: Mapping[str, object], *, editor_is
         return [Problem("EDIT_NOT_ALLOWED", "只有本组织或上级组织的管理员可以修改组织信息", None, "ORG-4")]
     changed: dict[str, Any] = {k: clean_name(x) if k in ("short_name", "full_name") else x for k, x in changes.items()}
     changed = {k: x for k, x in changed.items() if x != getattr(org, k)}
-    if is_locked(org):
-        locked = [Problem("ORG_LOCKED", "团中央和省级团组织的组织类别、名称和所属行业不能修改", FIELD[k], "ORG-4")
-                  for k in LOCKED_FIELDS if k in changed]
-        if locked:
-            return locked
+    problems: list[Problem] = []
+    if is_locked(org):  # the locked fields answer ORG_LOCKED; the others are still checked
+        problems = [Problem("ORG_LOCKED", "团中央和省级团组织的组织类别、名称和所属行业不能修改", FIELD[k], "ORG-4")
+                    for k in LOCKED_FIELDS if k in changed]
+        changed = {k: x for k, x in changed.items() if k not in LOCKED_FIELDS}
     checks = {"short_name": partial(name_problems, field="shortName"),
               "full_name": partial(name_problems, field="fullName"),
               "industry": industry_problems, "contact_phone": contact_phone_problems}
-    problems = [p for key, check in checks.items() if key in changed for p in check(changed[key])]
+    problems += [p for key, check in checks.items() if key in changed for p in check(changed[key])]
     problems += league_name_problems(changed.get("short_name", ""), changed.get("full_name", ""))
     if "category" in changed:
         problems += _category_change_problems(org, str(changed["category"]), editor_is_own_admin,
                                               parent_category, list(child_categories), member_count)
     after = dataclasses.replace(org, **changed)
     if "school_code" in changed:
-        problems += school_code_problems(after, after.school_code, ancestor_school_codes)
+        problems += school_code_problems(after, after.school_code, ancestor_school_codes,
+                                         school_code_below=school_code_below)
     elif after.school_code and ("category" in changed or "industry" in changed) and not _school_code_fits(after):
         problems.append(Problem("SCHOOL_CODE_STILL_SET", "请先清除学校机构编号，再修改组织类别或所属行业",
                                 "industry" if "industry" in changed else "category", "ORG-5"))
-    if "graduation_date" in changed or (after.graduation_date and ("category" in changed or "industry" in changed)):
+    if "graduation_date" in changed and not editor_is_parent_admin_or_above:
+        problems.append(graduation_by_parent_only())
+    elif "graduation_date" in changed or (after.graduation_date and ("category" in changed or "industry" in changed)):
         problems += graduation_date_problems(after, after.graduation_date)
     return problems
 
@@ -200,12 +204,13 @@ def _school_code_fits(org: Organization) -> bool:
     return org.industry in v.SCHOOL_INDUSTRIES and (is_committee(org.category) or org.category == v.BRANCH)
 
 
-def school_code_problems(org: Organization, new_code: str | None,
-                         ancestor_school_codes: Iterable[str | None]) -> list[Problem]:
+def school_code_problems(org: Organization, new_code: str | None, ancestor_school_codes: Iterable[str | None],
+                         *, school_code_below: bool = False) -> list[Problem]:
     """ORG-5: the school institution code is the Ministry of Education's 学校标识码, exactly 10 digits. It goes
     on a school's own 团委/团工委/团总支, or on the 团支部 of a school with a single branch, whose industry is
     a school (v.SCHOOL_INDUSTRIES, 小学 included); never on a leading body, never below an org that already
-    has one (colleges, classes). Clearing it (None or blank) is always allowed."""
+    has one (colleges, classes), never above one (school_code_below: the school's code sits on its college).
+    Clearing it (None or blank) is always allowed."""
     code = (new_code or "").strip()
     if not code:
         return []
@@ -219,6 +224,9 @@ def school_code_problems(org: Organization, new_code: str | None,
     if any(ancestor_school_codes):
         return [Problem("SCHOOL_CODE_ON_SUBORDINATE", "上级组织已填写学校机构编号，院系、班级团组织不能再填写",
                         "schoolCode", "ORG-5")]
+    if school_code_below:
+        return [Problem("SCHOOL_CODE_SET_BELOW", "下级组织已填写学校机构编号，请先清除下级组织的学校机构编号",
+                        "schoolCode", "ORG-5")]
     return []
 
 
@@ -229,22 +237,25 @@ class DeletionPlan(NamedTuple):
 
 
 def deletion_plan(org: Organization, *, has_children: bool, member_count: int,
-                  actor_is_parent_admin_or_above: bool) -> DeletionPlan:
+                  actor_is_parent_admin_or_above: bool, stranded_cadres: int = 0) -> DeletionPlan:
     """ORG-6/ORG-7. member_count counts the people whose membership lives in the org. A 团支部 or 毕业生团组织
     with members is deleted and its members move to a 待接转团支部 under the same parent; any other org
-    (待接转团支部 included) with members is refused until they are transferred out."""
+    (待接转团支部 included) with members is refused until they are transferred out. stranded_cadres counts the
+    people whose only place is a post here (no branch, no post elsewhere): deleting would leave them nowhere, so
+    it is refused until their posts change."""
     if org.is_root:
         return DeletionPlan([Problem("ROOT_CANNOT_BE_DELETED", "团中央不能删除", None, "ORG-6")], False)
     if not actor_is_parent_admin_or_above:
         return DeletionPlan([Problem("DELETE_NOT_ALLOWED", "只有上级组织的管理员可以删除该组织", None, "ORG-6")], False)
     if has_children:
         return DeletionPlan([Problem("HAS_CHILD_ORGS", "该组织下还有下级组织，请先删除下级组织", None, "ORG-6")], False)
-    if member_count and org.category in (v.BRANCH, v.GRADUATE_ORG):
-        return DeletionPlan([], True)
-    if member_count:
-        return DeletionPlan([Problem("ORG_HAS_MEMBERS", f"{org.category}中还有团员，请先将团员转出后再删除",
-                                     None, "ORG-7")], False)
-    return DeletionPlan([], False)
+    problems = []
+    if member_count and org.category not in (v.BRANCH, v.GRADUATE_ORG):
+        problems.append(Problem("ORG_HAS_MEMBERS", f"{org.category}中还有团员，请先将团员转出后再删除", None, "ORG-7"))
+    if stranded_cadres:
+        message = f"该组织有{stranded_cadres}名团干部不属于任何团支部、也未在其他组织任职，请先变更其职务后再删除"
+        problems.append(Problem("ORG_HAS_CADRES", message, None, "ORG-7"))
+    return DeletionPlan(problems, bool(member_count) and not problems)
 
 
 # ORG-9
@@ -271,6 +282,12 @@ def info_completeness(org: Organization, *, secretary_registered: bool, secretar
 def may_mark_graduation(org: Organization) -> bool:
     """ORG-11: only a 团支部 whose industry is a school other than 小学 gets a graduation date."""
     return org.category == v.BRANCH and org.industry in v.GRADUATING_INDUSTRIES
+
+
+def graduation_by_parent_only() -> Problem:
+    """ORG-11: the committees above a branch mark its graduation date, never the branch's own admin."""
+    return Problem("GRADUATION_BY_PARENT_ONLY", "毕业时间由上级团组织标记，本团支部不能自行设置",
+                   "graduationDate", "ORG-11")
 
 
 def graduation_date_problems(org: Organization, new_date: date | None) -> list[Problem]:

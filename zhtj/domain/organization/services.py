@@ -47,8 +47,8 @@ async def create_organization(
     org = Organization(short_name=rules.clean_name(short_name), full_name=full, category=category,
                        industry=industry, contact_phone=_blank_to_none(contact_phone),
                        school_code=_blank_to_none(school_code), created_at=clock.now())
-    if parent is not None and org.school_code:
-        codes = [a.school_code for a in [*await _ancestors(uow, parent), parent]]
+    if org.school_code:  # with the parent unknown, the code's own format and fit are still checked
+        codes = [a.school_code for a in [*await _ancestors(uow, parent), parent]] if parent is not None else []
         problems.extend(rules.school_code_problems(org, org.school_code, codes))
     problems.raise_if_any()
     assert parent is not None and parent.id is not None
@@ -84,10 +84,11 @@ async def update_organization(
         child_categories=[c.category for c in await uow.organizations.children(org.id)],
         member_count=await uow.members.count_in_branch(org.id),
         ancestor_school_codes=[a.school_code for a in ancestors],
+        school_code_below=bool(changes.get("school_code")) and await uow.organizations.school_code_below(org.path),
     )
     full = rules.clean_name(changes["full_name"]) if changes.get("full_name") is not None else None
-    if full and full != org.full_name and parent and await uow.organizations.full_name_taken(parent.id or 0, full,
-                                                                                              org.id):
+    if (full and full != org.full_name and parent and not any(p.field == "fullName" for p in problems)
+            and await uow.organizations.full_name_taken(parent.id or 0, full, org.id)):
         problems.append(rules.full_name_taken(full))
     if problems:
         raise DomainError(problems)
@@ -114,6 +115,7 @@ async def delete_organization(
     plan = rules.deletion_plan(
         org, has_children=await uow.organizations.has_children(org.id), member_count=member_count,
         actor_is_parent_admin_or_above=parent is not None and administers(viewer, parent),
+        stranded_cadres=await uow.members.count_posted_only_in(org.id),
     )
     if plan.problems:
         raise DomainError(plan.problems)
@@ -124,7 +126,8 @@ async def delete_organization(
         if pending is None:
             name = values.PENDING_TRANSFER_BRANCH
             pending = Organization(
-                short_name=name, full_name=f"{parent.full_name}{name}", category=name, industry=parent.industry,
+                short_name=name, full_name=await _free_pending_name(uow, parent), category=name,
+                industry=parent.industry,
                 parent_id=parent.id, depth=parent.depth + 1,
                 sort_order=await uow.organizations.next_sort_order(parent.id), created_at=clock.now())
             uow.organizations.add(pending)
@@ -140,6 +143,19 @@ async def delete_organization(
     await uow.organizations.delete(org)
     await uow.commit()
     return org.id, pending
+
+
+async def _free_pending_name(uow: UnitOfWork, parent: Organization) -> str:
+    """ORG-7: `{parent}待接转团支部`, or with （2）, （3）… when a user's org already has that name among the
+    parent's children; the parent's name is cut so that the whole fits ORG-3's length."""
+    assert parent.id is not None
+    n = 1
+    while True:
+        suffix = values.PENDING_TRANSFER_BRANCH + (f"（{n}）" if n > 1 else "")
+        name = parent.full_name[: rules.FULL_NAME_MAX - len(suffix)] + suffix
+        if not await uow.organizations.full_name_taken(parent.id, name):
+            return name
+        n += 1
 
 
 async def reorder_organization(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: int | None,
@@ -163,7 +179,8 @@ async def reorder_organization(*, uow: UnitOfWork, clock: Clock, viewer: Viewer,
 
 async def mark_graduation(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_ids: Sequence[int | None],
                           graduation_date: date | None) -> list[Organization]:
-    """ORG-11: school-domain committees mark the graduation date of branches below them (None clears it)."""
+    """ORG-11: school-domain committees mark the graduation date of branches below them (None clears it): an
+    admin of the branch's parent or above, never the branch's own admin."""
     problems: list[Problem] = []
     orgs: list[Organization] = []
     for org_id in org_ids:
@@ -172,7 +189,10 @@ async def mark_graduation(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_
         except NotFound as missing:
             problems += missing.problems
             continue
-        found = rules.graduation_date_problems(org, graduation_date)
+        parent = await uow.organizations.get(org.parent_id) if org.parent_id else None
+        by_parent = parent is not None and administers(viewer, parent)
+        found = (rules.graduation_date_problems(org, graduation_date) if by_parent
+                 else [rules.graduation_by_parent_only()])
         problems += [Problem(p.code, f"{org.short_name}：{p.message}", "orgIds", p.rule) for p in found]
         orgs.append(org)
     if not org_ids:

@@ -28,7 +28,10 @@ class PasswordHasher(Protocol):
 
 class NameIdVerifier(Protocol):
     """实名校验 (MEM-13): an outside (government) service that says whether a name and an ID number belong
-    together. True or False is its answer; None means it could not answer (down, slow, not configured)."""
+    together. True or False is its answer; None means it could not answer (down, slow). `configured` is
+    False for the stand-in used until a real service is connected: then nothing is asked at all."""
+
+    configured: bool
 
     async def check(self, name: str, id_number: str) -> bool | None: ...
 
@@ -77,6 +80,8 @@ class OrganizationRepository(Protocol):
         """The sibling just before (upward) or just after the org."""
     async def pending_branch(self, parent_id: int) -> Organization | None:
         """The 待接转团支部 under a parent, if there is one (ORG-7)."""
+    async def school_code_below(self, path: str) -> bool:
+        """Whether an org under the one at `path` (itself left out) has a school code (ORG-5)."""
     async def move_subtree(self, org: Organization, new_parent: Organization) -> None:
         """One statement: the org gets the new parent; it and everything under it new paths and depths."""
     async def delete(self, org: Organization) -> None: ...
@@ -97,6 +102,9 @@ class MemberRepository(Protocol):
     async def by_development_number(self, number: str) -> Member | None: ...
     async def delete(self, member: Member) -> None: ...
     async def delete_positions_in(self, org_id: int) -> None: ...
+    async def count_posted_only_in(self, org_id: int) -> int:
+        """People with a post in the org (无职务 included), no post in any other org and no branch once the org is
+        gone (none, or a self-report to it): deleting the org would leave them nowhere (ORG-7)."""
     async def lock(self, member_id: int) -> Member | None:
         """The member, read afresh and locked until commit (SELECT … FOR UPDATE)."""
     async def reports_in(self, branch_id: int) -> list[Member]:

@@ -195,24 +195,28 @@ class MemberType(relay.Node):
         return await self._missing(info)
 
     async def _missing(self, info: Info[Context, Any]) -> list[str]:
+        """MEM-16 for the person and for every post they hold (each post's own * fields)."""
         m = self._member
         loaders = info.context.loaders
         posts = [p for p in await loaders.positions_by_member_id.load(m.id or 0) if p.position != values.NO_POSITION]
-        post = posts[0] if posts else None
-        org = await loaders.org_by_id.load(post.org_id) if post else None
         fields = {"name": m.name, "idNumber": m.id_number, "ethnicity": m.ethnicity, "occupation": m.occupation,
                   "studyStatus": m.study_status, "jobType": m.job_type, "education": m.education,
                   "politicalStatus": m.political_status, "joinDate": m.join_date, "partyJoinDate": m.party_join_date,
                   "isCadre": m.is_cadre, "mobile": m.mobile, "householdAddress": m.household_address,
                   "registeredVolunteer": m.registered_volunteer}
-        if post is not None:
-            fields.update(position=post.position, positionSince=post.since, cadreNature=post.cadre_nature,
-                          onPartyCommittee=post.on_party_committee, onDuty=post.on_duty)
-        return rules.missing_fields(
-            fields, is_cadre=m.is_cadre, is_student=m.occupation == values.STUDENT,
-            org_is_committee=org is not None and org.category in values.COMMITTEE_CATEGORIES,
-            party_member=m.political_status in values.PARTY_STATUSES,
-            joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=False)
+        missing: list[str] = []
+        for post in posts or [None]:
+            org = await loaders.org_by_id.load(post.org_id) if post else None
+            if post is not None:
+                fields.update(position=post.position, positionSince=post.since, cadreNature=post.cadre_nature,
+                              onPartyCommittee=post.on_party_committee, onDuty=post.on_duty)
+            found = rules.missing_fields(
+                fields, is_cadre=m.is_cadre, is_student=m.occupation == values.STUDENT,
+                org_is_committee=org is not None and org.category in values.COMMITTEE_CATEGORIES,
+                party_member=m.political_status in values.PARTY_STATUSES,
+                joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=False)
+            missing += [name for name in found if name not in missing]
+        return missing
 
     @strawberry.field(description="MEM-14, ACC-2: ACTIVE once a member; a self-report's state otherwise.")
     def report_status(self, info: Info[Context, Any]) -> SelfReportStatus:
@@ -234,6 +238,14 @@ class MemberType(relay.Node):
         if not self._member.verification_photo or not await _administered(info, self._member):
             return None
         return f"/members/{encode_id('Member', self._member.id or 0)}/verification-photo"
+
+    @strawberry.field(description="超龄离团 (MEM-6): 28 or older and no league post, so no longer a member; "
+                                  "null for a person shown publicly.")
+    def over_age(self, info: Info[Context, Any]) -> bool | None:
+        if self._public:
+            return None
+        m = self._member
+        return rules.is_over_age(m.birth_date, today=today(info.context.clock), is_cadre=m.is_cadre)
 
     @strawberry.field(description="周岁 today; null for a person shown publicly.")
     def age(self, info: Info[Context, Any]) -> int | None:

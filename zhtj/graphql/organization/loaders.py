@@ -95,14 +95,15 @@ async def positions_by_org_id(
 
 
 def counted_members_by_branch(today: date):  # type: ignore[no-untyped-def]
-    """ORG-12 branch size: league members, and party members while under 28; a self-report not yet approved
-    is no member (MEM-14)."""
+    """ORG-12 branch size: league members under 28 (older ones only while they hold a post: 超龄离团, MEM-6),
+    and party members while under 28; a self-report not yet approved is no member (MEM-14)."""
     born_after = _years_before(today, 28)
 
     async def load(session: AsyncSession, branch_ids: Sequence[int]) -> list[int]:
+        young = members.c.birth_date > born_after
         counted = or_(
-            members.c.political_status == values.LEAGUE_MEMBER,
-            and_(members.c.political_status.in_(values.PARTY_STATUSES), members.c.birth_date > born_after),
+            and_(members.c.political_status == values.LEAGUE_MEMBER, or_(young, members.c.is_cadre)),
+            and_(members.c.political_status.in_(values.PARTY_STATUSES), young),
         )
         rows = await session.execute(
             select(members.c.branch_id, func.count())

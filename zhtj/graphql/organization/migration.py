@@ -1,4 +1,5 @@
-"""组织迁移 (ORG-10): moveOrganization, requestMigration, reviewMigration, withdrawMigration."""
+"""组织迁移 (ORG-10): moveOrganization, requestMigration, reviewMigration, withdrawMigration, and the
+migrationsToReview list of the approvers."""
 
 from __future__ import annotations
 
@@ -7,18 +8,23 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 from strawberry import relay
 from strawberry.types import Info
 
 from zhtj.domain.identity.scope import administers
+from zhtj.domain.identity.services import Viewer
 from zhtj.domain.organization import migration as use_cases
-from zhtj.domain.organization.model import OrgMigration
+from zhtj.domain.organization.model import OrgMigration, subtree_bounds
 from zhtj.graphql.context import Context
 from zhtj.graphql.errors import UserError
-from zhtj.graphql.ids import decode_id
+from zhtj.graphql.ids import decode_id, parse_pk
 from zhtj.graphql.mutation import perform
 from zhtj.graphql.organization.mutations import OrganizationPayload
 from zhtj.graphql.organization.types import OrganizationType, visible_org
+from zhtj.graphql.relay import BadPageRequest, Connection, decode_cursor, encode_cursor, page_size
+from zhtj.infrastructure.tables.schema import org_migrations, organizations
 
 ORG = "Organization"
 
@@ -54,10 +60,10 @@ class MigrationType(relay.Node):
         viewer = ctx.require_viewer()
         found: list[MigrationType | None] = []
         for node_id in node_ids:
-            migration = None
-            if node_id.isdigit():
+            migration, pk = None, parse_pk(node_id)
+            if pk is not None:
                 async with ctx.read() as session:
-                    migration = await session.get(OrgMigration, int(node_id))
+                    migration = await session.get(OrgMigration, pk)
             orgs = [await ctx.loaders.org_by_id.load(i) for i in
                     ((migration.org_id, migration.old_parent_id, migration.new_parent_id) if migration else ())]
             seen = any(o is not None and administers(viewer, o) for o in orgs)
@@ -78,6 +84,82 @@ class MigrationType(relay.Node):
     async def new_parent(self, info: Info[Context, Any]) -> OrganizationType | None:
         org = await visible_org(info, self._migration.new_parent_id)
         return OrganizationType.from_domain(org) if org else None
+
+    @strawberry.field(description="组织全称 of the org that moves, for every party to the migration: its approvers "
+                                  "may not see the org itself (ACC-4).")
+    async def organization_name(self, info: Info[Context, Any]) -> str:
+        return await _full_name(info, self._migration.org_id)
+
+    @strawberry.field(description="组织全称 of the old parent, for every party to the migration.")
+    async def old_parent_name(self, info: Info[Context, Any]) -> str:
+        return await _full_name(info, self._migration.old_parent_id)
+
+    @strawberry.field(description="组织全称 of the new parent, for every party to the migration.")
+    async def new_parent_name(self, info: Info[Context, Any]) -> str:
+        return await _full_name(info, self._migration.new_parent_id)
+
+
+async def _full_name(info: Info[Context, Any], org_id: int) -> str:
+    org = await info.context.loaders.org_by_id.load(org_id)
+    return org.full_name if org else ""
+
+
+def _awaiting(viewer: Viewer) -> list[Any]:
+    """Open migrations whose current step an admin of `viewer.admin_paths` may take (ORG-10, ACC-4): the old
+    parent's approval for an admin of the old parent or above, then the new parent's."""
+    def within(parent: Any) -> Any:
+        return or_(*(and_(parent.c.path >= low, parent.c.path < high)
+                     for low, high in map(subtree_bounds, viewer.admin_paths)))
+    old_parent, new_parent = aliased(organizations), aliased(organizations)
+    mig = org_migrations.c
+    old_step = select(old_parent.c.id).where(old_parent.c.id == mig.old_parent_id, within(old_parent))
+    new_step = select(new_parent.c.id).where(new_parent.c.id == mig.new_parent_id, within(new_parent))
+    return [or_(and_(mig.status == use_cases.AWAITING_OLD_PARENT, old_step.exists()),
+                and_(mig.status == use_cases.AWAITING_NEW_PARENT, new_step.exists()))]
+
+
+@strawberry.type
+class MigrationQuery:
+    @strawberry.field(description="组织迁移 waiting for you (ORG-10): open migrations whose current step you may "
+                                  "approve or refuse, the oldest request first.")
+    async def migrations_to_review(self, info: Info[Context, Any], first: int | None = None,
+                                   after: str | None = None) -> Connection[MigrationType]:
+        ctx = info.context
+        viewer = ctx.require_viewer()
+        size = page_size(first)
+        key = decode_cursor(after, str, int)
+        start = (_aware(key[0]), key[1]) if key else None
+        if not viewer.admin_paths or viewer.is_restricted:
+            return Connection.build([], size, cursor_of=str, node_of=MigrationType.from_domain, count=_none,
+                                    has_previous=key is not None)
+        cond, at, mig_id = _awaiting(viewer), org_migrations.c.requested_at, org_migrations.c.id
+        page = cond + ([or_(at > start[0], and_(at == start[0], mig_id > start[1]))] if start else [])
+        async with ctx.read() as session:
+            rows = list(await session.scalars(
+                select(OrgMigration).where(*page).order_by(at, mig_id).limit(size + 1)))
+
+        async def count() -> int:
+            async with ctx.read() as session:
+                return await session.scalar(select(func.count()).select_from(org_migrations).where(*cond)) or 0
+
+        return Connection.build(
+            rows, size, cursor_of=lambda m: encode_cursor(m.requested_at.isoformat(), m.id),
+            node_of=MigrationType.from_domain, count=count, has_previous=key is not None)
+
+
+async def _none() -> int:
+    return 0
+
+
+def _aware(text: str) -> datetime:
+    """The time in a cursor: ISO 8601 with a UTC offset, as encode_cursor wrote it."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise BadPageRequest("after 游标无效")
+    return at
 
 
 @strawberry.input(description="A direct move, for an admin of both parents or of 团中央 (ORG-10).")

@@ -15,6 +15,7 @@ from zhtj.domain.organization import rules
 from zhtj.domain.organization.model import Organization
 from zhtj.domain.shared import values
 from zhtj.graphql.context import Context
+from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership.types import SelfReportStatus
 from zhtj.graphql.organization.loaders import PageKey
 from zhtj.graphql.relay import BadPageRequest, Connection, decode_cursor, encode_cursor, page_size
@@ -68,7 +69,7 @@ class OrganizationType(relay.Node):
     ) -> list[OrganizationType | None]:
         result = []
         for node_id in node_ids:
-            org = await visible_org(info, int(node_id)) if node_id.isdigit() else None
+            org = await visible_org(info, parse_pk(node_id))
             result.append(cls.from_domain(org) if org else None)
         return result
 
@@ -87,7 +88,7 @@ class OrganizationType(relay.Node):
         self, info: Info[Context, Any], first: int | None = None, after: str | None = None
     ) -> Connection[OrganizationType]:
         size = page_size(first)
-        key = decode_cursor(after, 2)
+        key = decode_cursor(after, int, int)
         loaders = info.context.loaders
         assert self._org.id is not None
         rows = await loaders.children_page_by_parent.load(
@@ -167,7 +168,7 @@ class OrganizationType(relay.Node):
         from zhtj.graphql.organization.loaders import MembersKey
 
         size = page_size(first)
-        key = decode_cursor(after, 1)
+        key = decode_cursor(after, int)
         ctx = info.context
         if not administers(ctx.require_viewer(allow_initial_password=True, allow_pending=True), self._org):
             return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
@@ -192,7 +193,7 @@ class OrganizationType(relay.Node):
         from zhtj.graphql.organization.loaders import self_reports_count, self_reports_page
 
         size = page_size(first)
-        key = decode_cursor(after, 2)
+        key = decode_cursor(after, str, int)
         ctx = info.context
         if not administers(ctx.require_viewer(allow_initial_password=True, allow_pending=True), self._org):
             return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
@@ -202,6 +203,8 @@ class OrganizationType(relay.Node):
             start = (datetime.fromisoformat(key[0]), int(key[1])) if key else None
         except (TypeError, ValueError):
             raise BadPageRequest("after 游标无效") from None
+        if start is not None and start[0].tzinfo is None:  # cursors carry aware times; anything else is made up
+            raise BadPageRequest("after 游标无效")
         async with ctx.read() as session:
             rows = await self_reports_page(session, path, wanted, now, size + 1, start)
 

@@ -40,7 +40,8 @@ async def _grow(db, root, width: int) -> None:
             await conn.execute(insert(organizations), rows[start:start + 5000])
 
 
-async def _statements_for(client, root, width: int) -> tuple[int, dict]:
+async def _statements_for(client, root, width: int, query: str = TREE) -> tuple[int, dict]:
+    """The statements one GraphQL request sends, and its answer (SQLite's explicit BEGIN not counted)."""
     await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
     engine = client.app.state.services.db.engine.sync_engine
     seen: list[str] = []
@@ -51,7 +52,7 @@ async def _statements_for(client, root, width: int) -> tuple[int, dict]:
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        data = await client.query(TREE, {"id": oid(root), "n": width})
+        data = await client.query(query, {"id": oid(root), "n": width})
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(seen), data
@@ -81,23 +82,11 @@ async def test_every_org_field_batches_per_level(client, root, db, width):
     """Completeness, warnings, people and members lists too: the same statements at width 3 and 7 (7³ = 343
     leaves still fit one statement; members lists take one statement per 400 orgs of a level)."""
     await _grow(db, root, width)
-    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
-    engine = client.app.state.services.db.engine.sync_engine
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        data = await client.query(RICH, {"id": oid(root), "n": width})
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    statements, data = await _statements_for(client, root, width, RICH)
     leaves = [c for a in data["organization"]["children"]["nodes"] for b in a["children"]["nodes"]
               for c in b["children"]["nodes"]]
     assert len(leaves) == width ** 3 and all(leaf["members"]["totalCount"] == 0 for leaf in leaves)
-    assert len(seen) == 27, len(seen)
+    assert statements == 27, statements
 
 
 async def test_more_orgs_in_one_level_than_one_statement_holds(client, root, db):

@@ -169,6 +169,13 @@ async def test_an_offline_pass_keeps_a_note_and_a_photo_for_admins_in_scope_MEM1
         "verification": "线下通过", "verificationPhotoUrl": None}
     again = await upload(client, token, mid(member), "再次核验", photo)
     assert codes(again) == ["VERIFICATION_DONE"]
+    # A new name: the check was about the old pair, so it starts again and the photo goes with it.
+    await client.login_as(*t["branch_admin"])
+    renamed = await client.query("""mutation($input: UpdateMemberInput!) { updateMember(input: $input) {
+      member { verification verificationPhotoUrl } errors { code } } }""",
+                                 {"input": {"id": mid(member), "name": "赵六六"}})
+    assert renamed["updateMember"] == {"member": {"verification": "未校验", "verificationPhotoUrl": None}, "errors": []}
+    assert list((settings.files_dir / "verification").iterdir()) == []
 
 
 async def test_an_offline_pass_refuses_bad_photos_and_notes_at_once_MEM13(client, root, uow, hasher, clock,

@@ -22,7 +22,7 @@ from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
 from zhtj.domain.shared.errors import DomainError, NotFound, Problem
-from zhtj.domain.shared.ports import PasswordHasher, UnitOfWork
+from zhtj.domain.shared.ports import FileStore, PasswordHasher, UnitOfWork
 
 MEMBER_ORGS = (values.BRANCH, values.GRADUATE_ORG)
 
@@ -191,7 +191,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
 
 
 async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
-                        member_id: int | None, changes: dict[str, Any]) -> Member:
+                        member_id: int | None, changes: dict[str, Any], files: FileStore | None = None) -> Member:
     """修改团员信息: every value of the profile is checked again, but a field that was already missing is
     only required once the edit touches it (a record made from a few fields is completed step by step).
     A new name or ID number resets the name/ID check (MEM-13); a new ID number is typed twice and
@@ -231,11 +231,14 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
             account.id_number = parsed.value
             if account.must_change_password:
                 account.password_hash = await hasher.hash(account_rules.initial_password(parsed.value))
+    old_photo = member.verification_photo if id_changed or name_changed else None
     if id_changed or name_changed:
         verification.reset(member)
     member.updated_at = clock.now()
     _audit(uow, clock, viewer, "updateMember", member, ", ".join(sorted(changes)))
     await uow.commit()
+    if old_photo and files is not None:  # the offline check's photo was about the old name/ID pair
+        await files.remove(old_photo)
     return member
 
 

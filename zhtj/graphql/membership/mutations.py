@@ -23,6 +23,7 @@ from zhtj.graphql.membership.inputs import (
 )
 from zhtj.graphql.membership.types import CadrePositionType, MemberType
 from zhtj.graphql.mutation import perform
+from zhtj.infrastructure.files import LocalFiles
 
 
 @strawberry.type
@@ -73,7 +74,8 @@ class MembershipMutation:
         viewer = ctx.require_viewer()
         member, errors = await perform(info, lambda uow: services.update_member(
             uow=uow, clock=ctx.clock, hasher=ctx.services.hasher, viewer=viewer,
-            member_id=decode_id(input.id, "Member"), changes=changes_of(input)))
+            member_id=decode_id(input.id, "Member"), changes=changes_of(input),
+            files=LocalFiles(ctx.services.settings.files_dir)))
         return _payload(member, errors)
 
     @strawberry.mutation(description="职务变更 (MEM-12).")

@@ -153,3 +153,35 @@ async def test_a_person_administering_several_orgs_sees_them_all_at_once_ACC6(cl
 async def test_value_lists_need_no_token_for_the_public_self_report_form(client, root):
     data = await client.query("{ valueLists { studyStatuses educations } }")
     assert data["valueLists"]["studyStatuses"][0] == "初中在读" and "大学本科" in data["valueLists"]["educations"]
+
+
+async def test_control_characters_are_refused_anywhere_in_the_input(client, root):
+    """A NUL in a name once reached PostgreSQL (which refuses it) and came back as a masked error."""
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    create = """mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { errors { code } } }"""
+    fields = {"parentId": gid("Organization", root.id), "category": "团的领导机关", "fullName": "共青团甲委员会"}
+    errors = await client.errors(create, {"input": {**fields, "shortName": "甲\u0000"}})
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    nested = 'query($id: ID!) { organization(id: $id) { members(text: "a\\u0000") { totalCount } } }'
+    nested_errors = await client.errors(nested, {"id": gid("Organization", root.id)})
+    assert nested_errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    fine = await client.query(create, {"input": {**fields, "shortName": "甲"}})
+    assert fine["createOrganization"]["errors"] == []
+
+
+async def test_oversized_requests_are_refused_before_they_run(client, root):
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    deep = "{ me { adminOf { " + "children { nodes { " * 8 + "shortName" + " } }" * 8 + " } } }"
+    assert "exceeds maximum operation depth" in (await client.errors(deep))[0]["message"]
+    aliases = "{ " + " ".join(f"a{i}: valueLists {{ domains }}" for i in range(101)) + " }"
+    assert (await client.errors(aliases))[0]["message"]
+
+
+async def test_graphiqls_introspection_query_fits_the_limits(client):
+    from graphql import get_introspection_query
+
+    response = await client.post(get_introspection_query(descriptions=True, specified_by_url=True,
+                                                         directive_is_repeatable=True, schema_description=True,
+                                                         input_value_deprecation=True))
+    body = response.json()
+    assert "errors" not in body and body["data"]["__schema"]["queryType"]["name"] == "Query"

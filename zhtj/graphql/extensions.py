@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
+from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.errors import api_error
 
 log = logging.getLogger("zhtj.graphql")
@@ -27,12 +30,28 @@ class AccessGate(SchemaExtension):
     account or a waiting reporter needs."""
 
     def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs and _has_control_characters(kwargs):
+            raise AccessDenied("BAD_USER_INPUT", "输入中含有不可见的控制字符，请删除后重新提交")
         if info.parent_type.name in ROOT_TYPES:
             name = info.field_name
             if not (name.startswith("__") or name in PUBLIC_FIELDS):
                 info.context.require_viewer(allow_initial_password=name in INITIAL_PASSWORD_FIELDS,
                                             allow_pending=name in SELF_REPORT_FIELDS)
         return _next(root, info, *args, **kwargs)
+
+
+def _has_control_characters(value: Any) -> bool:
+    """NUL and other control characters (tab and line breaks aside) are never meant in a form, and some
+    databases refuse them: every argument of every field is checked once, in one place."""
+    if isinstance(value, str):
+        return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_control_characters(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_control_characters(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # strawberry inputs; never uploads
+        return any(_has_control_characters(getattr(value, f.name)) for f in dataclasses.fields(value))
+    return False
 
 
 class RequestErrors(SchemaExtension):

@@ -7,7 +7,13 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
@@ -27,6 +33,9 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 
+MAX_DEPTH = 15
+MAX_ALIASES = 100
+MAX_TOKENS = 5_000
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType}
 
@@ -65,7 +74,15 @@ def build_schema() -> Schema:
         mutation=Mutation,
         types=[OrganizationType, MemberType, MigrationType],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[AccessGate, RequestErrors, lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256)],
+        extensions=[
+            AccessGate, RequestErrors,
+            # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with
+            # every field is depth 10; GraphiQL's introspection query is about 1,500 tokens).
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256),
+        ],
     )
 
 

@@ -55,6 +55,8 @@ def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Databa
     else:
         engine_kw.setdefault("pool_size", 10)
         engine_kw.setdefault("pool_pre_ping", True)
+    # Errors never carry their statements' parameters: they would put ID numbers and mobiles in the log.
+    engine_kw.setdefault("hide_parameters", True)
     engine = create_async_engine(url, echo=echo, **engine_kw)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

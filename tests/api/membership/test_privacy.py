@@ -95,3 +95,70 @@ async def test_full_id_numbers_and_birth_dates_never_come_in_lists(client, two_p
         actions = sorted(r.action for r in (await conn.execute(select(audit_log).where(
             audit_log.c.subject == f"Member:{t['person'].id}"))).all())
     assert actions == ["readBirthDate", "readIdNumber"]
+
+
+CHANGE = """mutation($input: ChangePositionInput!) { changePosition(input: $input) { errors { code } } }"""
+UPDATE = """mutation($input: UpdateMemberInput!) { updateMember(input: $input) { member { name mobile }
+  errors { code field rule } } }"""
+NODE = "query($id: ID!) { node(id: $id) { ... on Member { name } } }"
+
+
+async def test_a_post_in_your_org_shows_a_person_from_elsewhere_but_does_not_hand_them_over_ACC4(
+        client, two_provinces, db):
+    t = two_provinces
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    given = await client.query(CHANGE, {"input": {"memberId": mid(t["person"]), "orgId": oid(t["committee"]),
+                                                  "position": "委员"}})
+    assert given["changePosition"]["errors"] == []
+    await client.login_as(*t["admin"])
+    assert (await client.query(NODE, {"id": mid(t["person"])}))["node"] == {"name": "张伟"}
+    edit = await client.query(UPDATE, {"input": {"id": mid(t["person"]), "mobile": "13111111111"}})
+    assert [e["code"] for e in edit["updateMember"]["errors"]] == ["MEMBER_MANAGED_ELSEWHERE"]
+    gone = await client.query("""mutation($input: DeleteMemberInput!) { deleteMember(input: $input) {
+      errors { code } } }""", {"input": {"id": mid(t["person"]), "reason": "测试"}})
+    assert [e["code"] for e in gone["deleteMember"]["errors"]] == ["MEMBER_MANAGED_ELSEWHERE"]
+    reset = await client.query("""mutation($input: IssuePasswordResetCodeInput!) { issuePasswordResetCode(input:
+      $input) { code errors { code } } }""", {"input": {"memberId": mid(t["person"])}})
+    assert reset["issuePasswordResetCode"]["code"] is None
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)  # the post ends: the person is gone from view
+    await client.query(CHANGE, {"input": {"memberId": mid(t["person"]), "orgId": oid(t["committee"]),
+                                          "position": "无职务"}})
+    await client.login_as(*t["admin"])
+    assert (await client.query(NODE, {"id": mid(t["person"])}))["node"] is None
+
+
+async def test_a_branch_admin_cannot_edit_an_admin_of_an_org_above_ACC4(client, root, uow, hasher, clock):
+    province = await add_org(uow, root, "甲省")
+    branch = await add_org(uow, province, "甲省某团支部", category="团支部")
+    province_admin, _ = await add_person(uow, hasher, clock, name="省管理员", branch=branch, admin_of=province)
+    branch_admin, password = await add_person(uow, hasher, clock, name="支部管理员", password="Zhibu2026",
+                                              admin_of=branch)
+    await client.login_as(branch_admin.id_number, password)
+    number = new_id_number(date(1990, 1, 1))
+    hijack = await client.query(UPDATE, {"input": {"id": mid(province_admin), "idNumber": number,
+                                                   "idNumberConfirm": number}})
+    assert [e["code"] for e in hijack["updateMember"]["errors"]] == ["MEMBER_MANAGED_ELSEWHERE"]
+
+
+async def test_a_member_edits_contacts_but_not_identity_ACC4_NUM5(client, two_provinces, uow, hasher, clock):
+    t = two_provinces
+    mate, password = await add_person(uow, hasher, clock, name="某团员", branch=t["branch"], password="Mate2026ab")
+    await client.login_as(mate.id_number, password)
+    contacts = await client.query(UPDATE, {"input": {"id": mid(mate), "mobile": "13900139000"}})
+    assert contacts["updateMember"]["errors"] == [] and contacts["updateMember"]["member"]["mobile"] == "13900139000"
+    identity = await client.query(UPDATE, {"input": {"id": mid(mate), "name": "改名", "joinDate": "2020-06"}})
+    assert [(e["code"], e["field"]) for e in identity["updateMember"]["errors"]] == [
+        ("SELF_EDIT_NOT_ALLOWED", "name"), ("SELF_EDIT_NOT_ALLOWED", "joinDate")]
+
+
+async def test_people_shown_publicly_stay_public_all_the_way_down_ACC4(client, two_provinces, uow, hasher, clock):
+    t = two_provinces
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    await client.query(SECRETARY, {"input": {"orgId": oid(t["branch"]), "idNumber": t["person"].id_number,
+                                             "name": "张伟", "mobile": "13800138000"}})
+    mate, password = await add_person(uow, hasher, clock, name="同支部团员", branch=t["branch"], password="Mate2026ab")
+    await client.login_as(mate.id_number, password)
+    seen = await client.query("""{ me { member { branch { cadres { member { positions { member {
+      householdAddress mobile age } } } } } } } }""")
+    deep = seen["me"]["member"]["branch"]["cadres"][0]["member"]["positions"][0]["member"]
+    assert deep == {"householdAddress": None, "mobile": None, "age": None}

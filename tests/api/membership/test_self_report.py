@@ -61,7 +61,7 @@ async def test_every_bad_field_of_a_self_report_at_once_and_nothing_written_MEM1
     failed = await report(client, bad)
     assert failed["member"] is None
     assert {(e["code"], e["field"]) for e in failed["errors"]} >= {
-        ("BRANCH_REQUIRED", "branchId"), ("ID_NUMBER_CHECKSUM", "idNumber"), ("ETHNICITY_INVALID", "ethnicity"),
+        ("NOT_FOUND", "branchId"), ("ID_NUMBER_CHECKSUM", "idNumber"), ("ETHNICITY_INVALID", "ethnicity"),
         ("PASSWORD_TOO_SHORT", "password")}
     assert all(e["message"] and e["rule"] for e in failed["errors"])
     missing = await report(client, form("T3JnYW5pemF0aW9uOjk5OTk5", password=None))  # Organization:99999

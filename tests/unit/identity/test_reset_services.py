@@ -61,10 +61,15 @@ async def test_admins_above_may_issue_too_ACC4(uow, clock, tree):
     assert (await issue(uow, clock, root_admin, tree["member"].id)).code
 
 
-async def test_a_post_in_an_org_in_scope_is_enough_ACC4(uow, clock, tree):
+async def test_a_post_in_your_org_is_not_enough_for_a_person_from_elsewhere_ACC4(uow, clock, tree):
+    """A cadre whose branch lies outside the viewer's scope is seen through the post, not taken over."""
     elsewhere = fake_org(uow, fake_org(uow, await uow.organizations.root(), "江苏团省委"), "外支部", "团支部")
     cadre = fake_person(uow, "兼职干部", 4, branch=elsewhere, post_in=tree["district"])
-    assert (await issue(uow, clock, tree["district_admin"], cadre.id)).code
+    with pytest.raises(DomainError) as refused:
+        await issue(uow, clock, tree["district_admin"], cadre.id)
+    assert [p.code for p in refused.value.problems] == ["RESET_CODE_NEEDS_HIGHER_ADMIN"]
+    branchless = fake_person(uow, "专职干部", 5, post_in=tree["district"])
+    assert (await issue(uow, clock, tree["district_admin"], branchless.id)).code
 
 
 async def test_out_of_scope_and_unknown_members_are_not_found_ACC4(uow, clock, tree):

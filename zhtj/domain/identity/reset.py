@@ -15,7 +15,7 @@ from datetime import datetime
 from zhtj.domain.identity import rules
 from zhtj.domain.identity.admins import CODE_ALPHABET, normalize_code
 from zhtj.domain.identity.model import Account, AuditEntry, LoginThrottle, PasswordResetCode
-from zhtj.domain.identity.scope import administers, administers_member
+from zhtj.domain.identity.scope import administers_member, manages_member
 from zhtj.domain.identity.services import Viewer, throttle_key, token_hash, wait_words
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership.model import Member
@@ -67,8 +67,8 @@ async def issue_password_reset_code(*, uow: UnitOfWork, clock: Clock, secret: st
         raise NotFound("memberId", "团员")
     if member.id == viewer.member.id:
         raise DomainError.of("RESET_CODE_FOR_SELF", "不能为本人发放重置码，请使用修改密码", "memberId", "ACC-5")
-    if not all(administers(viewer, org) for org in await uow.admins.orgs_of(member.id)):
-        message = "该人员是您管理范围以外组织的管理员，请由其上级组织的管理员发放重置码"
+    if not await manages_member(uow, viewer, member):
+        message = "该人员的所在组织或其管理的组织不在您的管理范围内，请由其上级组织的管理员发放重置码"
         raise DomainError.of("RESET_CODE_NEEDS_HIGHER_ADMIN", message, "memberId", "ACC-4")
     account = await uow.accounts.by_id_number(member.id_number)
     if account is None or account.id is None or account.member_id != member.id:

@@ -8,6 +8,7 @@ from zhtj.domain.membership.model import Member
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared.errors import NotFound
 from zhtj.domain.shared.ports import UnitOfWork
+from zhtj.domain.shared.values import NO_POSITION
 
 
 def administers(viewer: Viewer, org: Organization) -> bool:
@@ -58,10 +59,24 @@ async def administers_member(uow: UnitOfWork, viewer: Viewer, member: Member) ->
     return any(administers(viewer, org) for org in orgs)
 
 
-async def member_orgs(uow: UnitOfWork, member: Member) -> list[Organization]:
-    """The member's branch and the orgs where they hold a post."""
+async def manages_member(uow: UnitOfWork, viewer: Viewer, member: Member) -> bool:
+    """May change the person's record, reset their password or delete them (ACC-4): an admin over the
+    person's home (their branch; for a cadre without one, every org where they hold a post) and over every
+    org the person administers. A post in your org lets you see a person from elsewhere, not take them over."""
     assert member.id is not None
-    ids = [p.org_id for p in await uow.members.positions_of(member.id)]
+    if member.branch_id is not None:
+        home = await uow.organizations.get_many([member.branch_id])
+    else:
+        home = await member_orgs(uow, member)
+    if not home or not all(administers(viewer, org) for org in home):
+        return False
+    return all(administers(viewer, org) for org in await uow.admins.orgs_of(member.id))
+
+
+async def member_orgs(uow: UnitOfWork, member: Member) -> list[Organization]:
+    """The member's branch and the orgs where they hold a post now (an ended post, 无职务, no longer counts)."""
+    assert member.id is not None
+    ids = [p.org_id for p in await uow.members.positions_of(member.id) if p.position != NO_POSITION]
     if member.branch_id is not None:
         ids.insert(0, member.branch_id)
     return await uow.organizations.get_many(list(dict.fromkeys(ids)))

@@ -83,15 +83,16 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
         if member.status == ACTIVE:
             raise DomainError.of("SELF_REPORT_NOT_ALLOWED", "您已是团员，无需报到；资料有误请联系所在团支部修改",
                                  None, "MEM-14")
-    throttle_key = _probe_key(secret, client) if member is None and client else None
+    # Per client address, with or without a token: a waiting reporter's token must not lift the limit.
+    throttle_key = _probe_key(secret, client) if client else None
     if throttle_key is not None:
         _refuse_if_probing(await uow.throttles.get(throttle_key), now)
     problems: list[Problem] = []
     branch = await uow.organizations.get(branch_id) if branch_id is not None else None
+    if branch is not None and branch.category not in MEMBER_ORGS:
+        branch = None  # not a branch: answered as no branch at all, so org ids cannot be sorted by kind
     if branch is None:
         problems += NotFound("branchId", "团支部").problems
-    elif branch.category not in MEMBER_ORGS:
-        problems.append(Problem("BRANCH_REQUIRED", "请选择本人所在的团支部", "branchId", "MEM-1"))
     province = await province_name(uow, branch) if branch else None
     problems += profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
     problems += await uniqueness_problems(uow, None, form, except_id=member.id if member else None)

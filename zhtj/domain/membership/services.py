@@ -11,6 +11,7 @@ from zhtj.domain.identity.scope import (
     administered_org,
     administers,
     administers_member,
+    manages_member,
     member_orgs,
     visible_member,
 )
@@ -164,6 +165,8 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     form = replace(form, is_cadre=True)
     category = org.category if org else values.LEADING_BODY
     existing = await uow.members.by_id_number(idcard.normalize(form.id_number or ""))
+    if existing is not None and not await administers_member(uow, viewer, existing):
+        existing = None  # someone out of scope: answered exactly as a stranger typed in (ID_NUMBER_TAKEN)
     if existing is not None and existing.name == (form.name or "").strip():
         problems += await existing_person_problems(uow, viewer, existing, existing.name)
         problems += rules.id_number_problems(form.id_number, form.id_number_confirm, today=today(clock))
@@ -198,6 +201,13 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     becomes the login name, and an account still on its initial password gets the new one (ACC-1)."""
     member = await visible_member(uow, viewer, member_id, "id")
     assert member.id is not None
+    if not await manages_member(uow, viewer, member):
+        if member.id != viewer.member.id:
+            raise DomainError.of("MEMBER_MANAGED_ELSEWHERE", "该人员的信息由其所在组织的管理员修改", "id", "ACC-4")
+        own = [Problem("SELF_EDIT_NOT_ALLOWED", "此项信息请联系所在团支部管理员修改", _camel(name), "ACC-4")
+               for name in changes if name not in SELF_EDITABLE]
+        if own:
+            raise DomainError(own)
     current = MemberForm.of(member)
     form = current.merged(changes)
     id_changed = "id_number" in changes and idcard.normalize(changes["id_number"] or "") != member.id_number
@@ -240,6 +250,14 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     if old_photo and files is not None:  # the offline check's photo was about the old name/ID pair
         await files.remove(old_photo)
     return member
+
+
+# What a member may change on their own record: contacts, volunteering, party application, and their
+# development number (NUM-5: the member or an admin corrects it). Name, ID number, join date and the rest
+# are changed by an admin of their branch.
+SELF_EDITABLE = frozenset({"mobile", "email", "qq", "wechat", "weibo", "household_address", "development_number",
+                           "registered_volunteer", "volunteer_since", "submitted_party_application",
+                           "party_application_date"})
 
 
 def _camel(name: str) -> str:
@@ -327,6 +345,8 @@ async def delete_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member
     member = await visible_member(uow, viewer, member_id, "id")
     assert member.id is not None
     problems: list[Problem] = []
+    if not await manages_member(uow, viewer, member):
+        raise DomainError.of("MEMBER_MANAGED_ELSEWHERE", "该人员由其所在组织管理，不能由本组织删除", "id", "MEM-15")
     orgs = await member_orgs(uow, member)
     leading = [a for a in viewer.admin_of if a.category == values.LEADING_BODY]
     if not any(is_within(o.path, a.path) for a in leading for o in orgs):

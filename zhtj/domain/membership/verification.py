@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from zhtj.domain.identity.model import AuditEntry
-from zhtj.domain.identity.scope import administers_member, visible_member
+from zhtj.domain.identity.scope import administers_member, manages_member, visible_member
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.model import Member
 from zhtj.domain.shared.clock import Clock
@@ -152,7 +152,7 @@ async def pass_verification_offline(*, uow: UnitOfWork, clock: Clock, viewer: Vi
     Allowed in any state but passed: the outside service may be down for longer than people can wait."""
     member = await visible_member(uow, viewer, member_id, "memberId")
     problems: list[Problem] = []
-    if not await administers_member(uow, viewer, member):
+    if not await manages_member(uow, viewer, member):
         problems.append(Problem("OFFLINE_CHECK_BY_ADMIN", "线下核验须由组织管理员办理", "memberId", "MEM-13"))
     elif member.verification in PASSED_STATES:
         problems.append(ALREADY_PASSED)

@@ -69,7 +69,8 @@ async def _administered(info: Info[Context, Any], member: Member) -> bool:
     ctx = info.context
     viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
     orgs = [member.branch_id] if member.branch_id else []
-    orgs += [p.org_id for p in await ctx.loaders.positions_by_member_id.load(member.id or 0)]
+    orgs += [p.org_id for p in await ctx.loaders.positions_by_member_id.load(member.id or 0)
+             if p.position != values.NO_POSITION]  # an ended post no longer shows the person
     for org_id in orgs:
         org = await ctx.loaders.org_by_id.load(org_id)
         if org is not None and administers(viewer, org):
@@ -183,7 +184,8 @@ class MemberType(relay.Node):
 
         assert self._member.id is not None
         held = await info.context.loaders.positions_by_member_id.load(self._member.id)
-        return [CadrePositionType.from_domain(p, self._member) for p in held if await visible_org(info, p.org_id)]
+        return [CadrePositionType.from_domain(p, self._member, public=self._public) for p in held
+                if await visible_org(info, p.org_id)]
 
     @strawberry.field(description="MEM-16: every * field of MEM-2 that applies is filled.")
     async def profile_complete(self, info: Info[Context, Any]) -> bool:

@@ -10,6 +10,7 @@ import openpyxl
 from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 from sqlalchemy import func, select
 
+from zhtj.domain.identity.services import throttle_key
 from zhtj.domain.membership.model import CadrePosition
 from zhtj.graphql.ids import encode_id
 from zhtj.infrastructure.tables.schema import (
@@ -139,7 +140,8 @@ async def test_a_failed_registration_writes_nothing_ACC3(client, root, uow):
         before["members"] + 1, before["accounts"] + 1, 1)
 
 
-async def test_registering_with_an_existing_account_needs_its_password_ACC1_ACC3(client, root, uow, hasher, clock):
+async def test_registering_with_an_existing_account_needs_its_password_ACC1_ACC3(client, root, uow, hasher, clock,
+                                                                                 settings):
     province = await add_org(uow, root, "江苏团省委")
     city = await add_org(uow, province, "南京团市委")
     known, old_password = await add_person(uow, hasher, clock, name="王强", password="Jiumima2020")
@@ -151,8 +153,11 @@ async def test_registering_with_an_existing_account_needs_its_password_ACC1_ACC3
     assert error_codes(wrong) == [("ACCOUNT_EXISTS_WRONG_PASSWORD", "password", "ACC-1")]
     assert wrong["errors"][0]["message"] == "该身份证号已注册，请输入该账号的现有密码"
     assert await counts(uow) == before
-    async with uow:  # the wrong guess counts towards the login lock, as in login
-        assert await uow.session.scalar(select(func.max(login_throttles.c.failures))) == 1
+    async with uow:  # the wrong guess counts against the code (ACC-3), not towards the person's login lock
+        counted = list(await uow.session.execute(select(login_throttles.c.key, login_throttles.c.failures)
+                                                 .where(login_throttles.c.failures > 0)))
+        assert [failures for _, failures in counted] == [1]
+        assert counted[0][0] != throttle_key(settings.secret_key, known.id_number)
     mismatch = await register(client, code, idNumber=known.id_number, name="王小强", password=old_password)
     assert error_codes(mismatch) == [("NAME_MISMATCH", "name", "MEM-4")]
     done = await register(client, code, idNumber=known.id_number, name="王强", password=old_password)

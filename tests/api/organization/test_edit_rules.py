@@ -76,3 +76,20 @@ async def test_a_locked_org_answers_every_fields_problem_ORG4_ORG3(client, root,
             ("ORG_LOCKED", "shortName", "ORG-4"), ("INVALID_PHONE", "contactPhone", "ORG-3")]
     taken = await client.query(UPDATE, {"input": {"id": oid(province), "fullName": "共青团浙江团省委"}})
     assert codes(taken["updateOrganization"]) == ["ORG_LOCKED"]  # a locked name is not checked further
+
+
+async def test_one_mark_graduation_takes_at_most_500_orgs_ORG11(client, root, uow, hasher, clock):
+    """Any member may call markGraduation: 70,000 ids held SQLite's write lock for ~50 s. More than 500 are
+    refused before anything is read (one problem, not one NOT_FOUND per id)."""
+    school = await add_org(uow, root, "某中学团委", category="团委", industry="普通高中")
+    klass = await add_org(uow, school, "高三1班团支部", category="团支部", industry="普通高中")
+    member, password = await add_person(uow, hasher, clock, name="普通团员", password="Tuanyuan2026", branch=klass)
+    await client.login_as(member.id_number, password)
+    many = [encode_id("Organization", n) for n in range(10_000, 10_501)]
+    refused = await client.query(MARK, {"input": {"orgIds": many, "graduationDate": "2027-06-30"}})
+    assert refused["markGraduation"] == {"organizations": [], "errors": [{
+        "code": "ORG_IDS_TOO_MANY", "message": "一次最多标记500个团支部", "field": "orgIds", "rule": "ORG-11"}]}
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    five_hundred = [oid(klass)] * 500
+    done = await client.query(MARK, {"input": {"orgIds": five_hundred, "graduationDate": "2027-06-30"}})
+    assert done["markGraduation"]["errors"] == []

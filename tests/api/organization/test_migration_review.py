@@ -132,3 +132,47 @@ async def test_a_malformed_migration_cursor_is_bad_input(client, root, uow, hash
         cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
         errors = await client.errors(TO_REVIEW, {"after": cursor})
         assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT" and errors[0]["message"] == "after 游标无效"
+
+
+NAMES = """query($id: ID!) { node(id: $id) { ... on OrganizationMigration {
+  status organizationName oldParentName newParentName } } }"""
+
+
+async def test_a_migration_names_an_org_only_to_its_admins_and_the_current_step_ACC4_ORG10(client, root, uow, hasher,
+                                                                                          clock):
+    """The requester types a new parent's id: its name must not come back to them (ACC-4). Each name goes to the
+    admins of that org and to whoever may act on the current step, and to nobody else."""
+    jiangsu = await add_org(uow, root, "江苏团省委")
+    nanjing, suzhou = await add_org(uow, jiangsu, "南京团市委"), await add_org(uow, jiangsu, "苏州团市委")
+    school = await add_org(uow, nanjing, "某中学团委", category="团委")
+    logins = {name: await _admin(uow, hasher, clock, org, name) for name, org in (
+        ("学校", school), ("南京", nanjing), ("苏州", suzhou))}
+    await client.login_as(*logins["学校"])
+    names = "migration { id status organizationName oldParentName newParentName } errors { code }"
+    asked = (await client.query(REQUEST.replace("migration { id status } errors { code message field rule }", names),
+                                {"input": {"orgId": oid(school), "newParentId": oid(suzhou)}}))["requestMigration"]
+    migration_id = asked["migration"].pop("id")
+    assert asked["migration"] == {"status": "AWAITING_OLD_PARENT", "organizationName": "共青团某中学团委",
+                                  "oldParentName": None, "newParentName": None}
+
+    async def seen_by(who):
+        await client.login_as(*logins[who])
+        found = (await client.query(NAMES, {"id": migration_id}))["node"]
+        return found["organizationName"], found["oldParentName"], found["newParentName"]
+
+    async def approve_as(who, status):
+        await client.login_as(*logins[who])
+        step = await client.query(REVIEW, {"input": {"migrationId": migration_id, "approve": True}})
+        assert step["reviewMigration"]["migration"]["status"] == status
+
+    school_name, nanjing_name, suzhou_name = "共青团某中学团委", "共青团南京团市委", "共青团苏州团市委"
+    assert await seen_by("学校") == (school_name, None, None)
+    assert await seen_by("南京") == (school_name, nanjing_name, suzhou_name)  # its step: every name
+    assert await seen_by("苏州") == (None, None, suzhou_name)  # not yet its step
+    await approve_as("南京", "AWAITING_NEW_PARENT")
+    assert await seen_by("南京") == (school_name, nanjing_name, None)
+    assert await seen_by("苏州") == (school_name, nanjing_name, suzhou_name)
+    await approve_as("苏州", "COMPLETED")
+    assert await seen_by("苏州") == (school_name, None, suzhou_name)  # done: the school is Suzhou's now
+    assert await seen_by("南京") == (None, nanjing_name, None)
+    assert await seen_by("学校") == (school_name, None, None)

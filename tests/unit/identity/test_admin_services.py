@@ -176,7 +176,9 @@ async def test_an_existing_account_keeps_its_password_ACC1_ACC3(uow, clock):
         await register(uow, clock, issued.code, id_number=known.id_number, name="王强", password="Cuowu2026x")
     assert codes_of(raised) == [("ACCOUNT_EXISTS_WRONG_PASSWORD", "password")]
     assert raised.value.problems[0].message == "该身份证号已注册，请输入该账号的现有密码"
-    assert uow.throttles.rows[0].failures == 1  # guessing passwords through a code is throttled like a login
+    # Guessing passwords through a code is throttled per code, like a login; the owner's login is untouched.
+    [throttle] = uow.throttles.rows
+    assert throttle.key == admins.code_tries_key(SECRET, uow.admin_codes.rows[0].code_hash) and throttle.failures == 1
     with pytest.raises(DomainError) as raised:
         await register(uow, clock, issued.code, id_number=known.id_number, name="王小强", password="Jiumima2020")
     assert codes_of(raised) == [("NAME_MISMATCH", "name")]
@@ -285,3 +287,31 @@ async def test_codes_for_every_direct_child_as_a_file_ACC3(uow, clock):
         await admins.issue_admin_codes(uow=uow, clock=clock, secret=SECRET, viewer=await root_viewer(uow),
                                        org_id=suzhou.id, export=export)
     assert codes_of(raised) == [("NO_CHILD_ORGS", "orgId")]
+
+
+async def test_a_right_taken_away_since_the_request_began_acts_no_more_ACC3(uow, clock):
+    """The Viewer is built when a request comes in; a removeAdmin committed since then (two admins removing each
+    other at once) must not leave the loser acting: each use case reads the viewer's own rights again."""
+    province = add_org(uow, await uow.organizations.root(), "江苏团省委")
+    city = add_org(uow, province, "南京团市委")
+    me = add_person(uow, "我", 100, admin_of=province)
+    other = add_person(uow, "同事", 101, admin_of=province)
+    cadre = add_person(uow, "干部", 102, position_in=province)
+    stale = await viewer_of(uow, me)
+    await admins.remove_admin(uow=uow, clock=clock, viewer=await viewer_of(uow, other), org_id=province.id,
+                              member_id=me.id)
+
+    async def export(parent, issued):
+        return "download-id"
+
+    for attempt in (
+        admins.remove_admin(uow=uow, clock=clock, viewer=stale, org_id=province.id, member_id=other.id),
+        admins.add_admin(uow=uow, clock=clock, viewer=stale, org_id=province.id, member_id=cadre.id),
+        issue(uow, clock, stale, city),
+        admins.issue_admin_codes(uow=uow, clock=clock, secret=SECRET, viewer=stale, org_id=province.id,
+                                 export=export),
+    ):
+        with pytest.raises(DomainError) as raised:
+            await attempt
+        assert codes_of(raised) == [("NOT_FOUND", "orgId")]
+    assert [g.member_id for g in await uow.admins.of_org(province.id)] == [other.id] and not uow.admin_codes.rows

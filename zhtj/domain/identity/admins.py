@@ -10,11 +10,12 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from zhtj.domain.identity import rules as account_rules
-from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, OrgAdmin
+from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, LoginThrottle, OrgAdmin
 from zhtj.domain.identity.scope import administered_org
-from zhtj.domain.identity.services import Viewer, throttle_key, token_hash
+from zhtj.domain.identity.services import Viewer, count_failure, seconds_blocked, throttle_key, token_hash, wait_words
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
@@ -62,6 +63,31 @@ def code_hash(secret: str, code: str) -> str:
     return token_hash(secret, "admin-code:" + normalize_code(code))
 
 
+def code_tries_key(secret: str, hashed_code: str) -> str:
+    """ACC-3: the throttle of failed registrations with one code (its stored hash), apart from any login's."""
+    return token_hash(secret, "admin-code-tries:" + hashed_code)
+
+
+def _refuse_if_code_blocked(throttle: LoginThrottle | None, now: datetime) -> None:
+    seconds = seconds_blocked(throttle, now)
+    if seconds is not None:
+        raise DomainError.of("ADMIN_CODE_THROTTLED", f"注册失败次数过多，请{wait_words(seconds)}后再试", "code",
+                             "ACC-3")
+
+
+async def _locked_in_scope(uow: UnitOfWork, viewer: Viewer, org: Organization,
+                           field: str) -> tuple[Organization, tuple[str, ...]]:
+    """ACC-3, ACC-4: the org row locked, then the viewer's own admin rights read again inside the transaction, with
+    their paths. The Viewer was built when the request came in; a removeAdmin that committed since (two admins
+    removing each other at once) must not leave its loser acting on a right it no longer has. An org the viewer
+    no longer administers answers NOT_FOUND, as any org out of scope."""
+    locked = await uow.organizations.lock(org.id or 0)
+    paths = tuple(o.path for o in await uow.admins.orgs_of(viewer.member.id or 0))
+    if locked is None or viewer.is_restricted or not any(is_within(locked.path, p) for p in paths):
+        raise NotFound(field, "组织")
+    return locked, paths
+
+
 def _audit(uow: UnitOfWork, clock: Clock, actor: int | None, action: str, org: Organization, detail: str) -> None:
     uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=actor, action=action,
                              subject=f"Organization:{org.id}", detail=detail))
@@ -91,10 +117,12 @@ async def issue_admin_code(*, uow: UnitOfWork, clock: Clock, secret: str, viewer
                            org_id: int | None) -> IssuedCode:
     """ACC-3: a registration code for an org below one the viewer administers, while it has room for an admin."""
     org = await administered_org(uow, viewer, org_id, "orgId")
+    # Locked before its admins and live codes are read: two issues at once leave one live code (PostgreSQL).
+    org, admin_paths = await _locked_in_scope(uow, viewer, org, "orgId")
     if org.is_root:
         raise DomainError.of("ROOT_HAS_NO_CODE", "团中央没有上级组织，不发放注册码；请由现有管理员添加管理员",
                              "orgId", "ACC-3")
-    if not any(is_within(org.path, p) and p != org.path for p in viewer.admin_paths):
+    if not any(is_within(org.path, p) and p != org.path for p in admin_paths):
         raise DomainError.of("CODE_FROM_ABOVE_ONLY", "注册码由上级组织的管理员发放", "orgId", "ACC-3")
     if await _admin_count(uow, org) >= org_rules.max_admins(org.category):
         raise DomainError(_limit_reached(org, "orgId"))
@@ -108,11 +136,14 @@ async def issue_admin_codes(*, uow: UnitOfWork, clock: Clock, secret: str, viewe
                             export: CodeSheetExport) -> tuple[list[IssuedCode], str]:
     """ACC-3: codes for every direct child at once, as a file; children at their limit get none."""
     parent = await administered_org(uow, viewer, org_id, "orgId")
+    parent, _ = await _locked_in_scope(uow, viewer, parent, "orgId")
     children = await uow.organizations.children(parent.id or 0)
     if not children:
         raise DomainError.of("NO_CHILD_ORGS", "该组织没有直属下级组织", "orgId", "ACC-3")
     issued = []
     for child in children:
+        if await uow.organizations.lock(child.id or 0) is None:  # each child locked before its codes are read
+            continue
         limit = org_rules.max_admins(child.category)
         if await _admin_count(uow, child) >= limit:
             issued.append(IssuedCode(child, None, f"管理员已达上限（{limit}人），未生成注册码"))
@@ -137,6 +168,11 @@ async def register_admin(
     org = await uow.organizations.lock(issued.org_id) if issued is not None else None
     issued = await uow.admin_codes.by_hash(code_hash(secret, code), for_update=True) if org else None
     org = org if issued is not None and issued.is_live else None
+    # A live code answers whether an ID number is registered, under which name: failed registrations are
+    # throttled per code like logins, and a code in its wait looks nothing up (ACC-3, ACC-4).
+    tries_key = code_tries_key(secret, issued.code_hash) if org is not None and issued is not None else None
+    if tries_key is not None:
+        _refuse_if_code_blocked(await uow.throttles.get(tries_key), clock.now())
     if org is None:
         problems.extend([CODE_INVALID])
     parsed = idcard.parse(id_number, today(clock), field="idNumber", rule="MEM-4")
@@ -171,6 +207,10 @@ async def register_admin(
         problems.extend([_limit_reached(org, "code")])
     if account is not None:
         await _check_existing_password(uow, clock, hasher, secret, account, password, problems)
+    if problems and tries_key is not None:
+        throttle = await uow.throttles.lock(tries_key)
+        count_failure(throttle, clock.now())
+        await uow.commit()  # nothing else is written yet: this commit keeps only the count
     problems.raise_if_any()
     assert org is not None and issued is not None and not isinstance(parsed, list)
     now = clock.now()
@@ -216,23 +256,13 @@ async def _grant_problems(uow: UnitOfWork, org: Organization, member_id: int) ->
 
 async def _check_existing_password(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, secret: str,
                                    account: Account, password: str, problems: Problems) -> None:
-    """ACC-1: the existing account's password, throttled like a login (a code must not become a way to
-    guess passwords). A wrong one is counted and kept; nothing else of the registration is written."""
-    key = throttle_key(secret, account.id_number)
-    throttle = await uow.throttles.get(key)
-    now = clock.now()
-    if throttle is not None and throttle.blocked_until is not None and now < throttle.blocked_until:
+    """ACC-1: the existing account's password. A wrong one counts against the code (register_admin), never
+    against the account's login: a code holder must not lock its owner out. While the login itself is
+    locked, a registration cannot try the password either."""
+    if seconds_blocked(await uow.throttles.get(throttle_key(secret, account.id_number)), clock.now()) is not None:
         problems.add("LOGIN_THROTTLED", "密码错误次数过多，请稍后再试", "password", "ACC-1")
-        return
-    if await hasher.verify(account.password_hash, password):
-        return
-    problems.extend([WRONG_PASSWORD])
-    throttle = await uow.throttles.lock(key)  # nothing else is written yet: this commit keeps only the count
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    throttle.blocked_until = account_rules.blocked_until(throttle.failures, now)
-    await uow.commit()
-    problems.raise_if_any()
+    elif not await hasher.verify(account.password_hash, password):
+        problems.extend([WRONG_PASSWORD])
 
 
 async def _make_cadre(uow: UnitOfWork, member_id: int, org_id: int, post: str) -> None:
@@ -247,9 +277,9 @@ async def add_admin(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: in
                     member_id: int | None) -> Organization:
     """ACC-3: a cadre of the org becomes one of its admins, within the limit."""
     org = await administered_org(uow, viewer, org_id, "orgId")
+    org, _ = await _locked_in_scope(uow, viewer, org, "orgId")  # admins of one org are added one at a time
     if member_id is None:
         raise NotFound("memberId", "团干部")
-    await uow.organizations.lock(org.id or 0)  # admins of one org are added one at a time
     held = await uow.members.position(member_id, org.id or 0)
     grants = await uow.admins.of_org(org.id or 0)
     problems = org_rules.add_admin_problems(
@@ -268,8 +298,10 @@ async def add_admin(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: in
 
 async def remove_admin(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: int | None,
                        member_id: int | None) -> Organization:
-    """ACC-3: an admin of the org or above takes an admin right away; never their own."""
+    """ACC-3: an admin of the org or above takes an admin right away; never their own. Two admins removing each
+    other at once queue on the org's row, and the second finds its own right gone: one admin stays."""
     org = await administered_org(uow, viewer, org_id, "orgId")
+    org, _ = await _locked_in_scope(uow, viewer, org, "orgId")
     if member_id is None:
         raise NotFound("memberId", "管理员")
     problems = org_rules.remove_admin_problems(actor_member_id=viewer.member.id or 0, target_member_id=member_id)

@@ -81,9 +81,7 @@ async def login(
     # Attempts that raced a failure which started a wait count for nothing, right or wrong.
     _refuse_if_blocked(throttle, now)
     if not ok:
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        throttle.blocked_until = rules.blocked_until(throttle.failures, now)
+        count_failure(throttle, now)
         await uow.commit()  # the failure counts even though the answer is an error
         raise DomainError(BAD_CREDENTIALS)
     assert account is not None and account.id is not None
@@ -95,11 +93,25 @@ async def login(
     return Session(token, account)
 
 
-def _refuse_if_blocked(throttle: LoginThrottle | None, now: datetime) -> None:
+def seconds_blocked(throttle: LoginThrottle | None, now: datetime) -> int | None:
+    """How many more seconds a throttle refuses every try, right or wrong; None when it does not."""
     if throttle and throttle.blocked_until and now < throttle.blocked_until:
-        seconds = math.ceil((throttle.blocked_until - now).total_seconds())
+        return math.ceil((throttle.blocked_until - now).total_seconds())
+    return None
+
+
+def count_failure(throttle: LoginThrottle, now: datetime) -> None:
+    """ACC-1: one more failure, and the wait it starts (rules.blocked_until)."""
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    throttle.blocked_until = rules.blocked_until(throttle.failures, now)
+
+
+def _refuse_if_blocked(throttle: LoginThrottle | None, now: datetime, field: str | None = None) -> None:
+    seconds = seconds_blocked(throttle, now)
+    if seconds is not None:
         raise DomainError.of(
-            "LOGIN_THROTTLED", f"密码错误次数过多，请{wait_words(seconds)}后再试", None, "ACC-1"
+            "LOGIN_THROTTLED", f"密码错误次数过多，请{wait_words(seconds)}后再试", field, "ACC-1"
         )
 
 
@@ -133,20 +145,32 @@ async def change_password(
     *, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, secret: str, account_id: int,
     current_token: str, old_password: str, new_password: str,
 ) -> Account:
-    """ACC-1: the old password proves it is the owner; other sessions end, this one stays."""
+    """ACC-1: the old password proves it is the owner; other sessions end, this one stays. A wrong old password
+    is a login failure of the account (a stolen token must not guess the password without limit), and while
+    the account's logins wait, so does this."""
     account = await uow.accounts.get(account_id)
     if account is None:
         raise DomainError(BAD_CREDENTIALS)
-    problems: list[Problem] = []
-    if not await hasher.verify(account.password_hash, old_password):
-        problems.append(Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1"))
+    now = clock.now()
+    key = throttle_key(secret, account.id_number)
+    _refuse_if_blocked(await uow.throttles.get(key), now, "oldPassword")
+    await uow.commit()  # nothing is locked while the slow hashes run
+    right = await hasher.verify(account.password_hash, old_password)
+    problems: list[Problem] = [] if right else [Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1")]
     problems += rules.password_problems(new_password, account.id_number)
     if not problems and new_password == old_password:
         problems.append(Problem("PASSWORD_UNCHANGED", "新密码不能与原密码相同", "newPassword", "ACC-1"))
-    if problems:
+    new_hash = await hasher.hash(new_password) if not problems else None
+    throttle = await uow.throttles.lock(key)
+    _refuse_if_blocked(throttle, now, "oldPassword")  # raced a failure that started a wait: counts for nothing
+    if not right:
+        count_failure(throttle, now)
+        await uow.commit()  # the failure counts even though the answer is an error
+    if problems or new_hash is None:
         raise DomainError(problems)
-    now = clock.now()
-    account.password_hash = await hasher.hash(new_password)
+    throttle.failures = 0
+    throttle.blocked_until = None
+    account.password_hash = new_hash
     account.must_change_password = False
     account.password_changed_at = now
     await uow.tokens.revoke_all(account_id, now, keep=token_hash(secret, current_token))

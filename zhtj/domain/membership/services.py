@@ -271,6 +271,7 @@ async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, memb
     secretary replaces the old one once the old one is no longer an admin of the org (ACC-3)."""
     problems: list[Problem] = []
     org = await _org_or_problem(uow, viewer, org_id, "orgId", problems)
+    await uow.organizations.lock(org.id or 0) if org else None  # posts of one org change in turn (MEM-12, ACC-3)
     member = await uow.members.get(member_id) if member_id is not None else None
     held = await uow.members.position(member.id, org.id) if member and member.id and org and org.id else None
     if member is None or (held is None and not await _may_see(uow, viewer, member)):

@@ -70,6 +70,11 @@ async def _move(uow: UnitOfWork, org: Organization, new_parent: Organization) ->
 async def request_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: int | None,
                             new_parent_id: int | None) -> OrgMigration:
     org = await administered_org(uow, viewer, org_id, "orgId")
+    # Locked before its open migration is looked for: two requests at once open one migration (PostgreSQL).
+    locked = await uow.organizations.lock(org.id or 0)
+    if locked is None:
+        raise NotFound("orgId", "组织")
+    org = locked
     new_parent = await _target(uow, new_parent_id)
     if new_parent.province_id() != org.province_id() and not administers(viewer, new_parent):
         raise NotFound("newParentId", "上级组织")  # ACC-4: orgs of other provinces are not there to probe

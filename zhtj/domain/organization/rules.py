@@ -290,6 +290,16 @@ def graduation_by_parent_only() -> Problem:
                    "graduationDate", "ORG-11")
 
 
+MAX_GRADUATION_BATCH = 500  # orgs per markGraduation: one request must not hold the write lock for long
+
+
+def graduation_batch_problems(count: int) -> list[Problem]:
+    """ORG-11 (decided): one markGraduation marks at most MAX_GRADUATION_BATCH branches."""
+    if count <= MAX_GRADUATION_BATCH:
+        return []
+    return [Problem("ORG_IDS_TOO_MANY", f"一次最多标记{MAX_GRADUATION_BATCH}个团支部", "orgIds", "ORG-11")]
+
+
 def graduation_date_problems(org: Organization, new_date: date | None) -> list[Problem]:
     if new_date is None or may_mark_graduation(org):
         return []

@@ -181,6 +181,9 @@ async def mark_graduation(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_
                           graduation_date: date | None) -> list[Organization]:
     """ORG-11: school-domain committees mark the graduation date of branches below them (None clears it): an
     admin of the branch's parent or above, never the branch's own admin."""
+    too_many = rules.graduation_batch_problems(len(org_ids))
+    if too_many:  # before anything is read: a huge list must not hold the write lock
+        raise DomainError(too_many)
     problems: list[Problem] = []
     orgs: list[Organization] = []
     for org_id in org_ids:

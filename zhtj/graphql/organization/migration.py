@@ -85,23 +85,36 @@ class MigrationType(relay.Node):
         org = await visible_org(info, self._migration.new_parent_id)
         return OrganizationType.from_domain(org) if org else None
 
-    @strawberry.field(description="组织全称 of the org that moves, for every party to the migration: its approvers "
-                                  "may not see the org itself (ACC-4).")
-    async def organization_name(self, info: Info[Context, Any]) -> str:
-        return await _full_name(info, self._migration.org_id)
+    @strawberry.field(description="组织全称 of the org that moves: for its admins and for whoever may take the "
+                                  "current step (its approvers may not see the org itself); null for anyone else "
+                                  "(ACC-4).")
+    async def organization_name(self, info: Info[Context, Any]) -> str | None:
+        return await _full_name(info, self._migration, self._migration.org_id)
 
-    @strawberry.field(description="组织全称 of the old parent, for every party to the migration.")
-    async def old_parent_name(self, info: Info[Context, Any]) -> str:
-        return await _full_name(info, self._migration.old_parent_id)
+    @strawberry.field(description="组织全称 of the old parent: for its admins and whoever may take the current step.")
+    async def old_parent_name(self, info: Info[Context, Any]) -> str | None:
+        return await _full_name(info, self._migration, self._migration.old_parent_id)
 
-    @strawberry.field(description="组织全称 of the new parent, for every party to the migration.")
-    async def new_parent_name(self, info: Info[Context, Any]) -> str:
-        return await _full_name(info, self._migration.new_parent_id)
+    @strawberry.field(description="组织全称 of the new parent: for its admins and whoever may take the current step.")
+    async def new_parent_name(self, info: Info[Context, Any]) -> str | None:
+        return await _full_name(info, self._migration, self._migration.new_parent_id)
 
 
-async def _full_name(info: Info[Context, Any], org_id: int) -> str:
-    org = await info.context.loaders.org_by_id.load(org_id)
-    return org.full_name if org else ""
+async def _full_name(info: Info[Context, Any], migration: OrgMigration, org_id: int) -> str | None:
+    """ACC-4: a name goes to an admin of that org, or to whoever may act on the migration's current step (the
+    old parent's admins while it awaits them, then the new parent's). A requester does not learn the name of
+    a new parent they merely typed the id of, nor an approver that of an org after it is done."""
+    ctx = info.context
+    viewer = ctx.require_viewer()
+    org = await ctx.loaders.org_by_id.load(org_id)
+    if org is None:
+        return None
+    step_parent_id = {use_cases.AWAITING_OLD_PARENT: migration.old_parent_id,
+                      use_cases.AWAITING_NEW_PARENT: migration.new_parent_id}.get(migration.status)
+    step_parent = await ctx.loaders.org_by_id.load(step_parent_id) if step_parent_id is not None else None
+    if administers(viewer, org) or (step_parent is not None and administers(viewer, step_parent)):
+        return org.full_name
+    return None
 
 
 def _awaiting(viewer: Viewer) -> list[Any]:

@@ -76,7 +76,7 @@ class ReorderOrganizationInput:
 
 @strawberry.input(description="ORG-11: graduation dates of school branches; null clears them.")
 class MarkGraduationInput:
-    org_ids: list[strawberry.ID]
+    org_ids: list[strawberry.ID] = strawberry.field(description="The branches to mark: at most 500 at once.")
     graduation_date: date | None
 
 

@@ -58,13 +58,17 @@ async def test_a_secretary_is_at_least_14_MEM6(client, two_provinces):
     assert [e["code"] for e in payload["setSecretary"]["errors"]] == ["AGE_TOO_YOUNG"]
 
 
-async def test_a_member_sees_their_branch_but_not_its_people_ACC4(client, two_provinces, uow, hasher, clock):
-    t = two_provinces
+async def _as_a_branchmate_of_the_secretary(client, t, uow, hasher, clock) -> None:
+    """The secretary of the Beijing branch is 张伟; log in as a plain member of that branch."""
     await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
     await client.query(SECRETARY, {"input": {"orgId": oid(t["branch"]), "idNumber": t["person"].id_number,
                                              "name": "张伟", "mobile": "13800138000"}})
     mate, password = await add_person(uow, hasher, clock, name="同支部团员", branch=t["branch"], password="Mate2026ab")
     await client.login_as(mate.id_number, password)
+
+
+async def test_a_member_sees_their_branch_but_not_its_people_ACC4(client, two_provinces, uow, hasher, clock):
+    await _as_a_branchmate_of_the_secretary(client, two_provinces, uow, hasher, clock)
     seen = await client.query("""{ me { member { name birthDate householdAddress branch { shortName
       members { totalCount nodes { name } } secretary { name birthDate mobile householdAddress age } } } } }""")
     branch = seen["me"]["member"]["branch"]
@@ -152,12 +156,7 @@ async def test_a_member_edits_contacts_but_not_identity_ACC4_NUM5(client, two_pr
 
 
 async def test_people_shown_publicly_stay_public_all_the_way_down_ACC4(client, two_provinces, uow, hasher, clock):
-    t = two_provinces
-    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
-    await client.query(SECRETARY, {"input": {"orgId": oid(t["branch"]), "idNumber": t["person"].id_number,
-                                             "name": "张伟", "mobile": "13800138000"}})
-    mate, password = await add_person(uow, hasher, clock, name="同支部团员", branch=t["branch"], password="Mate2026ab")
-    await client.login_as(mate.id_number, password)
+    await _as_a_branchmate_of_the_secretary(client, two_provinces, uow, hasher, clock)
     seen = await client.query("""{ me { member { branch { cadres { member { positions { member {
       householdAddress mobile age } } } } } } } }""")
     deep = seen["me"]["member"]["branch"]["cadres"][0]["member"]["positions"][0]["member"]

@@ -161,3 +161,13 @@ async def test_people_shown_publicly_stay_public_all_the_way_down_ACC4(client, t
       householdAddress mobile age } } } } } } } }""")
     deep = seen["me"]["member"]["branch"]["cadres"][0]["member"]["positions"][0]["member"]
     assert deep == {"householdAddress": None, "mobile": None, "age": None}
+
+
+async def test_a_person_with_no_branch_and_no_post_is_still_reachable_by_the_root_ACC4(client, root, uow, hasher,
+                                                                                      clock):
+    """Nobody but 团中央's admins has such a person in scope; they must not be lost to everyone."""
+    person, _ = await add_person(uow, hasher, clock, name="无组织人员")
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    assert (await client.query(NODE, {"id": mid(person)}))["node"] == {"name": "无组织人员"}
+    fixed = await client.query(UPDATE, {"input": {"id": mid(person), "mobile": "13700137000"}})
+    assert fixed["updateMember"]["errors"] == []

@@ -31,7 +31,7 @@ def can_see_member(viewer: Viewer, member_id: int, branch: Organization | None) 
 
 
 def is_root_admin(viewer: Viewer) -> bool:
-    return any(o.is_root for o in viewer.admin_of)
+    return not viewer.is_restricted and any(o.is_root for o in viewer.admin_of)
 
 
 async def administered_org(uow: UnitOfWork, viewer: Viewer, org_id: int | None, field: str) -> Organization:
@@ -55,8 +55,10 @@ async def visible_member(uow: UnitOfWork, viewer: Viewer, member_id: int | None,
 
 
 async def administers_member(uow: UnitOfWork, viewer: Viewer, member: Member) -> bool:
+    """An admin over the person's branch or an org where they hold a post; a person with neither is in
+    团中央's scope only."""
     orgs = await member_orgs(uow, member)
-    return any(administers(viewer, org) for org in orgs)
+    return any(administers(viewer, org) for org in orgs) if orgs else is_root_admin(viewer)
 
 
 async def manages_member(uow: UnitOfWork, viewer: Viewer, member: Member) -> bool:
@@ -68,7 +70,9 @@ async def manages_member(uow: UnitOfWork, viewer: Viewer, member: Member) -> boo
         home = await uow.organizations.get_many([member.branch_id])
     else:
         home = await member_orgs(uow, member)
-    if not home or not all(administers(viewer, org) for org in home):
+    if not home:  # no branch and no post: only 团中央's admins reach such a record
+        return is_root_admin(viewer)
+    if not all(administers(viewer, org) for org in home):
         return False
     return all(administers(viewer, org) for org in await uow.admins.orgs_of(member.id))
 

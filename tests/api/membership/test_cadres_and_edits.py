@@ -240,3 +240,16 @@ async def test_a_branchless_cadre_keeps_the_province_rules_on_edit_MEM7(client, 
     assert member["errors"] == []
     cleared = await client.query(UPDATE, {"input": {"id": member["member"]["id"], "developmentNumber": None}})
     assert codes(cleared["updateMember"]) == ["DEVELOPMENT_NUMBER_REQUIRED"]
+
+
+async def test_the_root_deletes_a_cadre_whose_only_post_ended_MEM15(client, root, uow):
+    """No branch and no current post: only 团中央's admins reach the person, and they may delete them."""
+    province = await add_org(uow, root, "某省")
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    fields = cadre(province, position="委员")
+    member = (await client.query(ENTER_CADRE, {"input": fields}))["enterCadre"]["member"]
+    ended = await client.query(CHANGE, {"input": {"memberId": member["id"], "orgId": oid(province),
+                                                  "position": "无职务"}})
+    assert ended["changePosition"]["errors"] == []
+    done = (await client.query(DELETE, {"input": {"id": member["id"], "reason": "已调离"}}))["deleteMember"]
+    assert done == {"deletedId": member["id"], "errors": []}

@@ -171,3 +171,30 @@ async def test_a_person_with_no_branch_and_no_post_is_still_reachable_by_the_roo
     assert (await client.query(NODE, {"id": mid(person)}))["node"] == {"name": "无组织人员"}
     fixed = await client.query(UPDATE, {"input": {"id": mid(person), "mobile": "13700137000"}})
     assert fixed["updateMember"]["errors"] == []
+
+
+async def test_a_publicly_shown_person_gives_away_no_profile_details_ACC4(client, two_provinces, uow, hasher,
+                                                                         clock):
+    await _as_a_branchmate_of_the_secretary(client, two_provinces, uow, hasher, clock)
+    seen = await client.query("""{ me { member { branch { secretary { idNumberMasked missingFields
+      positions { position since cadreNature } } } } } }""")
+    secretary = seen["me"]["member"]["branch"]["secretary"]
+    assert secretary == {"idNumberMasked": two_provinces["person"].id_number[:6] + "*" * 12, "missingFields": [],
+                         "positions": [{"position": "书记", "since": None, "cadreNature": None}]}
+
+
+async def test_a_member_editing_their_number_learns_nothing_of_its_holder_NUM4(client, two_provinces, uow, hasher,
+                                                                              clock):
+    t = two_provinces
+    holder, _ = await add_person(uow, hasher, clock, name="远方的人", branch=t["jiangsu_branch"])
+    async with uow:
+        (await uow.members.get(holder.id)).development_number = "201500000777"
+        await uow.commit()
+    mate, password = await add_person(uow, hasher, clock, name="某团员", branch=t["branch"], password="Mate2026ab")
+    await client.login_as(mate.id_number, password)
+    taken = await client.query(UPDATE, {"input": {"id": mid(mate), "developmentNumber": "201500000777"}})
+    assert [(e["code"], e["field"]) for e in taken["updateMember"]["errors"]] == [
+        ("DEVELOPMENT_NUMBER_TAKEN", "developmentNumber")]
+    message = await client.query("""mutation($input: UpdateMemberInput!) { updateMember(input: $input) {
+      errors { message } } }""", {"input": {"id": mid(mate), "developmentNumber": "201500000777"}})
+    assert message["updateMember"]["errors"] == [{"message": "该发展团员编号已被占用，请与团支部核实"}]

@@ -96,7 +96,8 @@ def mask_mobile(mobile: str) -> str:
 class MemberType(relay.Node):
     id: relay.NodeID[int]
     name: str
-    id_number_masked: str = strawberry.field(description="110101********123X: the full number is never listed.")
+    id_number_masked: str = strawberry.field(
+        description="110101********123X: the full number is never listed; a person shown publicly only 110101****.")
     gender: str
     ethnicity: str | None = strawberry.field(description="民族 (valueLists.ethnicities).")
     ethnicity_note: str | None = strawberry.field(description="The group's name when ethnicity is 其他.")
@@ -135,8 +136,8 @@ class MemberType(relay.Node):
         assert member.id is not None
         shown = {name: getattr(member, name) for name in PUBLIC}
         shown.update({name: None if public else getattr(member, name) for name in PRIVATE})
-        return cls(id=member.id, id_number_masked=idcard.mask(member.id_number), _member=member, _public=public,
-                   **shown)
+        masked = member.id_number[:6] + "*" * 12 if public else idcard.mask(member.id_number)
+        return cls(id=member.id, id_number_masked=masked, _member=member, _public=public, **shown)
 
     @strawberry.field(description="出生日期: with the masked ID number it gives the whole number away, so it is "
                                   "read like idNumber: one person at a time (null in lists), by the member or an "
@@ -194,7 +195,7 @@ class MemberType(relay.Node):
     @strawberry.field(description="MEM-16: the * fields still empty (input field names), applicationForm "
                                   "for those who joined in 2020 or later (MEM-9).")
     async def missing_fields(self, info: Info[Context, Any]) -> list[str]:
-        return await self._missing(info)
+        return [] if self._public else await self._missing(info)  # empty for a person shown publicly
 
     async def _missing(self, info: Info[Context, Any]) -> list[str]:
         """MEM-16 for the person and for every post they hold (each post's own * fields)."""
@@ -267,10 +268,14 @@ class CadrePositionType:
 
     @classmethod
     def from_domain(cls, position: CadrePosition, member: Member, *, public: bool = False) -> CadrePositionType:
-        return cls(position=position.position, since=position.since, appointment_method=position.appointment_method,
-                   cadre_nature=position.cadre_nature, on_party_committee=position.on_party_committee,
-                   on_duty=position.on_duty, member=MemberType.from_domain(member, public=public),
-                   _position=position)
+        """`public`: only the post's title (the person is shown publicly, see MemberType.from_domain)."""
+        details = ({} if public else
+                   {"since": position.since, "appointment_method": position.appointment_method,
+                    "cadre_nature": position.cadre_nature, "on_party_committee": position.on_party_committee,
+                    "on_duty": position.on_duty})
+        return cls(position=position.position, member=MemberType.from_domain(member, public=public),
+                   _position=position, **{"since": None, "appointment_method": None, "cadre_nature": None,
+                                          "on_party_committee": None, "on_duty": None, **details})
 
     @strawberry.field
     async def organization(self, info: Info[Context, Any]) -> OrganizationRef | None:

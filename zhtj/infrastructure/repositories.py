@@ -42,6 +42,9 @@ class SqlAccounts(_Repository):
     async def get(self, account_id: int) -> Account | None:
         return await self.session.get(Account, account_id)
 
+    async def lock(self, account_id: int) -> Account | None:
+        return await self.session.get(Account, account_id, with_for_update=True, populate_existing=True)
+
     async def by_id_number(self, id_number: str) -> Account | None:
         return await self.session.scalar(select(Account).filter_by(id_number=id_number))
 

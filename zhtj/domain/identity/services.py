@@ -155,7 +155,8 @@ async def change_password(
     key = throttle_key(secret, account.id_number)
     _refuse_if_blocked(await uow.throttles.get(key), now, "oldPassword")
     await uow.commit()  # nothing is locked while the slow hashes run
-    right = await hasher.verify(account.password_hash, old_password)
+    checked_hash = account.password_hash
+    right = await hasher.verify(checked_hash, old_password)
     problems: list[Problem] = [] if right else [Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1")]
     problems += rules.password_problems(new_password, account.id_number)
     if not problems and new_password == old_password:
@@ -168,6 +169,9 @@ async def change_password(
         await uow.commit()  # the failure counts even though the answer is an error
     if problems or new_hash is None:
         raise DomainError(problems)
+    account = await uow.accounts.lock(account_id) or account
+    if account.password_hash != checked_hash:  # a reset landed while the hashes ran: that password wins
+        raise DomainError(Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1"))
     throttle.failures = 0
     throttle.blocked_until = None
     account.password_hash = new_hash

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from fakes import FakeHasher, FakeUnitOfWork
+from fakes import FakeHasher, FakeUnitOfWork, fake_person
 
 from zhtj.domain.identity import admins, services
-from zhtj.domain.identity.model import Account, OrgAdmin
-from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.membership.model import Member
 from zhtj.domain.organization.model import Organization, child_path
 from zhtj.domain.shared.errors import DomainError
 from zhtj.infrastructure.demo import make_id_number
@@ -30,16 +29,7 @@ def add_org(uow: FakeUnitOfWork, parent: Organization, name: str, category: str 
 
 def add_person(uow: FakeUnitOfWork, name: str, sequence: int, *, position_in: Organization | None = None,
                position: str = "委员", admin_of: Organization | None = None) -> Member:
-    number = make_id_number("110105", date(1996, 3, 4), sequence)
-    member = Member(name=name, id_number=number, gender="男", birth_date=date(1996, 3, 4))
-    uow.members.add(member)
-    uow.accounts.add(Account(member_id=member.id, id_number=number, password_hash="plain$Jiumima2020",
-                             must_change_password=False, created_at=datetime(2026, 1, 1, tzinfo=UTC)))
-    for org in {o.id: o for o in (position_in, admin_of) if o is not None}.values():
-        uow.members.add_position(CadrePosition(member_id=member.id, org_id=org.id, position=position))
-    if admin_of is not None:
-        uow.admins.add(OrgAdmin(org_id=admin_of.id, member_id=member.id, granted_at=datetime(2026, 1, 1, tzinfo=UTC)))
-    return member
+    return fake_person(uow, name, sequence, post_in=position_in, position=position, admin_of=admin_of)
 
 
 async def viewer_of(uow: FakeUnitOfWork, member: Member) -> services.Viewer:

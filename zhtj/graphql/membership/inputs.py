@@ -39,25 +39,25 @@ class ProfileInput:
     volunteer_since: str | None = None
 
 
+@strawberry.input(description="The details of a cadre's post (MEM-2, MEM-12).")
+class PostDetailsInput:
+    position_since: str | None = None
+    appointment_method: str | None = None
+    cadre_nature: str | None = None
+    on_party_committee: bool | None = None
+
+
 @strawberry.input(description="录入团员 (MEM-1..12). " + _PROFILE_DOC)
-class EnterMemberInput(ProfileInput):
+class EnterMemberInput(ProfileInput, PostDetailsInput):
     branch_id: strawberry.ID
     is_cadre: bool
     position: str | None = None
-    position_since: str | None = None
-    appointment_method: str | None = None
-    cadre_nature: str | None = None
-    on_party_committee: bool | None = None
 
 
 @strawberry.input(description="录入团干部 of a committee or leading body (MEM-1, MEM-12). " + _PROFILE_DOC)
-class EnterCadreInput(ProfileInput):
+class EnterCadreInput(ProfileInput, PostDetailsInput):
     org_id: strawberry.ID
     position: str
-    position_since: str | None = None
-    appointment_method: str | None = None
-    cadre_nature: str | None = None
-    on_party_committee: bool | None = None
     on_duty: str | None = None
 
 

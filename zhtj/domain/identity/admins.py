@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from zhtj.domain.identity import audit
 from zhtj.domain.identity import rules as account_rules
-from zhtj.domain.identity.model import Account, AdminCode, AuditEntry, LoginThrottle, OrgAdmin
+from zhtj.domain.identity.model import Account, AdminCode, LoginThrottle, OrgAdmin
 from zhtj.domain.identity.scope import administered_org
 from zhtj.domain.identity.services import Viewer, count_failure, seconds_blocked, throttle_key, token_hash, wait_words
 from zhtj.domain.membership import idcard
@@ -88,11 +89,6 @@ async def _locked_in_scope(uow: UnitOfWork, viewer: Viewer, org: Organization,
     return locked, paths
 
 
-def _audit(uow: UnitOfWork, clock: Clock, actor: int | None, action: str, org: Organization, detail: str) -> None:
-    uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=actor, action=action,
-                             subject=f"Organization:{org.id}", detail=detail))
-
-
 def _limit_reached(org: Organization, field: str) -> Problem:
     limit = org_rules.max_admins(org.category)
     return Problem("ADMIN_LIMIT_REACHED", f"本组织管理员已达上限（{limit}人）", field, "ACC-3")
@@ -127,7 +123,7 @@ async def issue_admin_code(*, uow: UnitOfWork, clock: Clock, secret: str, viewer
     if await _admin_count(uow, org) >= org_rules.max_admins(org.category):
         raise DomainError(_limit_reached(org, "orgId"))
     code = await _issue(uow, clock, secret, viewer, org)
-    _audit(uow, clock, viewer.member.id, "issueAdminCode", org, "")
+    audit.record(uow, clock, viewer.member.id, "issueAdminCode", org, "")
     await uow.commit()
     return IssuedCode(org, code)
 
@@ -149,7 +145,7 @@ async def issue_admin_codes(*, uow: UnitOfWork, clock: Clock, secret: str, viewe
             issued.append(IssuedCode(child, None, f"管理员已达上限（{limit}人），未生成注册码"))
         else:
             issued.append(IssuedCode(child, await _issue(uow, clock, secret, viewer, child)))
-    _audit(uow, clock, viewer.member.id, "issueAdminCodes", parent, f"{sum(1 for i in issued if i.code)} codes")
+    audit.record(uow, clock, viewer.member.id, "issueAdminCodes", parent, f"{sum(1 for i in issued if i.code)} codes")
     download_id = await export(parent, issued)
     await uow.commit()
     return issued, download_id
@@ -230,7 +226,7 @@ async def register_admin(
     await _make_cadre(uow, person.id, org.id or 0, post or default)
     uow.admins.add(OrgAdmin(org_id=org.id or 0, member_id=person.id, granted_at=now, granted_by=issued.issued_by))
     issued.used_at, issued.used_by = now, person.id
-    _audit(uow, clock, person.id, "registerAdmin", org, f"Member:{person.id}")
+    audit.record(uow, clock, person.id, "registerAdmin", org, f"Member:{person.id}")
     await uow.commit()
     return person, org
 
@@ -291,7 +287,7 @@ async def add_admin(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: in
         raise DomainError(problems)
     uow.admins.add(OrgAdmin(org_id=org.id or 0, member_id=member_id, granted_at=clock.now(),
                             granted_by=viewer.member.id))
-    _audit(uow, clock, viewer.member.id, "addAdmin", org, f"Member:{member_id}")
+    audit.record(uow, clock, viewer.member.id, "addAdmin", org, f"Member:{member_id}")
     await uow.commit()
     return org
 
@@ -311,7 +307,7 @@ async def remove_admin(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id:
     if grant is None:
         raise DomainError.of("NOT_AN_ADMIN", "该成员不是本组织管理员", "memberId", "ACC-3")
     await uow.admins.remove(grant)
-    _audit(uow, clock, viewer.member.id, "removeAdmin", org, f"Member:{member_id}")
+    audit.record(uow, clock, viewer.member.id, "removeAdmin", org, f"Member:{member_id}")
     await uow.commit()
     return org
 

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from zhtj.domain.identity import rules
+from zhtj.domain.identity import audit, rules
 from zhtj.domain.identity.admins import CODE_ALPHABET, normalize_code
 from zhtj.domain.identity.model import Account, AuditEntry, LoginThrottle, PasswordResetCode
 from zhtj.domain.identity.scope import administers_member, manages_member
@@ -81,8 +81,8 @@ async def issue_password_reset_code(*, uow: UnitOfWork, clock: Clock, secret: st
     expires_at = now + values.RESET_CODE_VALID_FOR
     uow.reset_codes.add(PasswordResetCode(account_id=account.id, code_hash=code_hash(secret, code), issued_at=now,
                                           expires_at=expires_at, issued_by=viewer.member.id))
-    uow.audit.add(AuditEntry(at=now, actor_member_id=viewer.member.id, action="issuePasswordResetCode",
-                             subject=f"Member:{member.id}", detail=f"expires {expires_at.isoformat()}"))
+    audit.record(uow, clock, viewer.member.id, "issuePasswordResetCode", member,
+                 f"expires {expires_at.isoformat()}")
     await uow.commit()
     return IssuedResetCode(member, code, expires_at)
 

@@ -9,8 +9,9 @@ import math
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from zhtj.domain.identity import audit
 from zhtj.domain.identity import rules as account_rules
-from zhtj.domain.identity.model import AuditEntry, LoginThrottle
+from zhtj.domain.identity.model import LoginThrottle
 from zhtj.domain.identity.scope import administers_member, visible_member
 from zhtj.domain.identity.services import Viewer, token_hash, wait_words
 from zhtj.domain.membership import idcard, profile, verification
@@ -55,11 +56,6 @@ def review_problems(status: str, approve: bool, reason: str | None) -> list[Prob
     elif not approve and len(text) > REASON_MAX:
         problems.append(Problem("REASON_TOO_LONG", f"退回原因不能超过{REASON_MAX}个字", "reason", "MEM-14"))
     return problems
-
-
-def _audit(uow: UnitOfWork, clock: Clock, actor: int | None, action: str, member: Member, detail: str = "") -> None:
-    uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=actor, action=action, subject=f"Member:{member.id}",
-                             detail=detail))
 
 
 PROBING_CODES = ("ID_NUMBER_TAKEN", "DEVELOPMENT_NUMBER_TAKEN")
@@ -114,7 +110,7 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     member.branch_id, member.status = branch.id, AWAITING_REVIEW
     member.report_submitted_at, member.report_return_reason, member.updated_at = now, None, now
     verification.queue(member, now)  # MEM-13: the name/ID check runs at the next round
-    _audit(uow, clock, member.id, "selfReport", member, f"Organization:{branch.id}")
+    audit.record(uow, clock, member.id, "selfReport", member, f"Organization:{branch.id}")
     await uow.commit()
     return member
 
@@ -152,7 +148,7 @@ async def review_self_report(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, m
     locked.status = ACTIVE if approve else RETURNED
     locked.report_return_reason = None if approve else (reason or "").strip()
     locked.updated_at = clock.now()
-    _audit(uow, clock, viewer.member.id, "reviewSelfReport", locked,
+    audit.record(uow, clock, viewer.member.id, "reviewSelfReport", locked,
            "approved" if approve else f"returned: {locked.report_return_reason}")
     await uow.commit()
     return locked
@@ -165,7 +161,7 @@ async def withdraw_self_report(*, uow: UnitOfWork, clock: Clock, viewer: Viewer)
     if member is None or member.status != AWAITING_REVIEW:
         raise DomainError.of("NOTHING_TO_WITHDRAW", "没有待审核的报到申请可以撤回", None, "MEM-14")
     member.status, member.updated_at = WITHDRAWN, clock.now()
-    _audit(uow, clock, member.id, "withdrawSelfReport", member)
+    audit.record(uow, clock, member.id, "withdrawSelfReport", member)
     await uow.commit()
     return member
 

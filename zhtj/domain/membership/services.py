@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from zhtj.domain.identity import audit
 from zhtj.domain.identity import rules as account_rules
-from zhtj.domain.identity.model import Account, AuditEntry
+from zhtj.domain.identity.model import Account
 from zhtj.domain.identity.scope import (
     administered_org,
     administers,
@@ -27,11 +28,6 @@ from zhtj.domain.shared.errors import DomainError, NotFound, Problem
 from zhtj.domain.shared.ports import FileStore, PasswordHasher, UnitOfWork
 
 MEMBER_ORGS = (values.BRANCH, values.GRADUATE_ORG)
-
-
-def _audit(uow: UnitOfWork, clock: Clock, viewer: Viewer, action: str, member: Member, detail: str = "") -> None:
-    uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=viewer.member.id, action=action,
-                             subject=f"Member:{member.id}", detail=detail))
 
 
 async def province_name(uow: UnitOfWork, org: Organization) -> str | None:
@@ -136,7 +132,7 @@ async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
     assert member.id is not None
     if form.is_cadre:
         uow.members.add_position(_post(form, member.id, branch))
-    _audit(uow, clock, viewer, "enterMember", member, f"Organization:{branch.id}")
+    audit.record(uow, clock, viewer.member.id, "enterMember", member, f"Organization:{branch.id}")
     await uow.commit()
     return member
 
@@ -189,7 +185,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     assert member.id is not None
     member.is_cadre = True
     uow.members.add_position(_post(form, member.id, org))
-    _audit(uow, clock, viewer, "enterCadre", member, f"Organization:{org.id}")
+    audit.record(uow, clock, viewer.member.id, "enterCadre", member, f"Organization:{org.id}")
     await uow.commit()
     return member
 
@@ -248,7 +244,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     if id_changed or name_changed:
         verification.reset(member)
     member.updated_at = clock.now()
-    _audit(uow, clock, viewer, "updateMember", member, ", ".join(sorted(changes)))
+    audit.record(uow, clock, viewer.member.id, "updateMember", member, ", ".join(sorted(changes)))
     await uow.commit()
     if old_photo and files is not None:  # the offline check's photo was about the old name/ID pair
         await files.remove(old_photo)
@@ -322,7 +318,7 @@ async def change_position(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, memb
     await uow.flush()
     for person_id in {member.id, *(old.member_id for old in old_secretaries)}:
         await refresh_cadre_flag(uow, person_id)
-    _audit(uow, clock, viewer, "changePosition", member, f"Organization:{org.id} {new}")
+    audit.record(uow, clock, viewer.member.id, "changePosition", member, f"Organization:{org.id} {new}")
     await uow.commit()
     return held
 
@@ -362,7 +358,8 @@ async def delete_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member
         problems.append(Problem("MEMBER_IS_ADMIN", "该人员是组织管理员，请先取消其管理员权限", "id", "MEM-15"))
     if problems:
         raise DomainError(problems)
-    _audit(uow, clock, viewer, "deleteMember", member, f"{member.name} {idcard.mask(member.id_number)}: {reason}")
+    audit.record(uow, clock, viewer.member.id, "deleteMember", member,
+                 f"{member.name} {idcard.mask(member.id_number)}: {reason}")
     await uow.members.delete(member)
     await uow.commit()
     return member.id

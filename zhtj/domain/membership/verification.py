@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from zhtj.domain.identity.model import AuditEntry
+from zhtj.domain.identity import audit
 from zhtj.domain.identity.scope import administers_member, manages_member, visible_member
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.model import Member
@@ -117,11 +117,6 @@ async def ask(verifier: NameIdVerifier, name: str, id_number: str) -> bool | Non
     return answer if isinstance(answer, bool) else None
 
 
-def _audit(uow: UnitOfWork, clock: Clock, actor: int | None, action: str, member: Member, detail: str) -> None:
-    uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=actor, action=action, subject=f"Member:{member.id}",
-                             detail=detail))
-
-
 async def request_verification(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, verifier: NameIdVerifier,
                                member_id: int | None) -> Member:
     """发起实名校验, by an admin in scope or the member: the service is asked now, outside any transaction
@@ -141,7 +136,7 @@ async def request_verification(*, uow: UnitOfWork, clock: Clock, viewer: Viewer,
         raise NotFound("memberId", "团员")
     if (fresh.name, fresh.id_number) == asked and fresh.verification not in PASSED_STATES:
         record(fresh, answer, clock.now())
-        _audit(uow, clock, viewer.member.id, "requestVerification", fresh, fresh.verification)
+        audit.record(uow, clock, viewer.member.id, "requestVerification", fresh, fresh.verification)
     await uow.commit()
     return fresh
 
@@ -169,7 +164,7 @@ async def pass_verification_offline(*, uow: UnitOfWork, clock: Clock, viewer: Vi
     locked.verification, locked.verification_note = PASSED_OFFLINE, (note or "").strip()
     locked.verification_photo, locked.verification_checked_at = name, clock.now()
     locked.verification_started_at = None
-    _audit(uow, clock, viewer.member.id, "passVerificationOffline", locked, name)
+    audit.record(uow, clock, viewer.member.id, "passVerificationOffline", locked, name)
     await uow.commit()
     if old:
         await files.remove(old)
@@ -182,7 +177,7 @@ async def verification_photo(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, m
     member = await uow.members.get(member_id) if member_id is not None else None
     if member is None or not member.verification_photo or not await administers_member(uow, viewer, member):
         return None
-    _audit(uow, clock, viewer.member.id, "readVerificationPhoto", member, member.verification_photo)
+    audit.record(uow, clock, viewer.member.id, "readVerificationPhoto", member, member.verification_photo)
     await uow.commit()
     return member.verification_photo
 

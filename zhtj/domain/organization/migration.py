@@ -6,7 +6,7 @@ at once; cross-province moves are for the root's admins only."""
 
 from __future__ import annotations
 
-from zhtj.domain.identity.model import AuditEntry
+from zhtj.domain.identity import audit
 from zhtj.domain.identity.scope import administered_org, administers, is_root_admin
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.organization import rules
@@ -25,11 +25,6 @@ async def _target(uow: UnitOfWork, new_parent_id: int | None) -> Organization:
     if found is None:
         raise NotFound("newParentId", "上级组织")
     return found
-
-
-def _audit(uow: UnitOfWork, clock: Clock, viewer: Viewer, action: str, org: Organization, detail: str) -> None:
-    uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=viewer.member.id, action=action,
-                             subject=f"Organization:{org.id}", detail=detail))
 
 
 async def move_organization(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: int | None,
@@ -51,7 +46,7 @@ async def move_organization(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, or
     open_request = await uow.migrations.open_for(org.id or 0)
     if open_request is not None:
         open_request.status, open_request.decided_at = "WITHDRAWN", clock.now()
-    _audit(uow, clock, viewer, "moveOrganization", org, f"to Organization:{new_parent.id}")
+    audit.record(uow, clock, viewer.member.id, "moveOrganization", org, f"to Organization:{new_parent.id}")
     await uow.commit()
     moved = await uow.organizations.get(org.id or 0)
     assert moved is not None
@@ -87,7 +82,7 @@ async def request_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, or
     migration = OrgMigration(org_id=org.id, old_parent_id=org.parent_id, new_parent_id=new_parent.id,
                              requested_by=viewer.member.id or 0, requested_at=clock.now())
     uow.migrations.add(migration)
-    _audit(uow, clock, viewer, "requestMigration", org, f"to Organization:{new_parent.id}")
+    audit.record(uow, clock, viewer.member.id, "requestMigration", org, f"to Organization:{new_parent.id}")
     await uow.commit()
     return migration
 
@@ -108,14 +103,14 @@ async def review_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, mig
             raise DomainError.of("REASON_REQUIRED", "退回时请填写原因", "reason", "ORG-10")
         migration.status, migration.decided_by, migration.decided_at = "REFUSED", viewer.member.id, now
         migration.reason = (reason or "").strip()
-        _audit(uow, clock, viewer, "refuseMigration", org, migration.reason)
+        audit.record(uow, clock, viewer.member.id, "refuseMigration", org, migration.reason)
         await uow.commit()
         return migration
     if migration.status == AWAITING_OLD_PARENT:
         migration.status = AWAITING_NEW_PARENT
         migration.old_parent_approved_by, migration.old_parent_approved_at = viewer.member.id, now
         if not administers(viewer, new_parent):
-            _audit(uow, clock, viewer, "approveMigration", org, "old parent")
+            audit.record(uow, clock, viewer.member.id, "approveMigration", org, "old parent")
             await uow.commit()
             return migration
     problems = rules.migration_problems(org, new_parent, actor_is_root_admin=False)
@@ -125,7 +120,7 @@ async def review_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, mig
         raise DomainError(problems)
     await _move(uow, org, new_parent)
     migration.status, migration.decided_by, migration.decided_at = "COMPLETED", viewer.member.id, now
-    _audit(uow, clock, viewer, "approveMigration", org, "completed")
+    audit.record(uow, clock, viewer.member.id, "approveMigration", org, "completed")
     await uow.commit()
     return migration
 
@@ -154,6 +149,6 @@ async def withdraw_migration(*, uow: UnitOfWork, clock: Clock, viewer: Viewer,
     if migration.status not in OPEN:
         raise DomainError.of("MIGRATION_NOT_OPEN", "该迁移申请已办结，不能撤销", "migrationId", "ORG-10")
     migration.status, migration.decided_by, migration.decided_at = "WITHDRAWN", viewer.member.id, clock.now()
-    _audit(uow, clock, viewer, "withdrawMigration", org, "")
+    audit.record(uow, clock, viewer.member.id, "withdrawMigration", org, "")
     await uow.commit()
     return migration

@@ -3,8 +3,9 @@ last 8 characters of the ID number, to be changed at first login, ACC-1)."""
 
 from __future__ import annotations
 
+from zhtj.domain.identity import audit
 from zhtj.domain.identity import rules as account_rules
-from zhtj.domain.identity.model import Account, AuditEntry
+from zhtj.domain.identity.model import Account
 from zhtj.domain.identity.scope import administered_org
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard
@@ -69,7 +70,6 @@ async def set_secretary(
     await uow.flush()
     for person_id in {person.id, *(old.member_id for old in current)}:
         await refresh_cadre_flag(uow, person_id)
-    uow.audit.add(AuditEntry(at=now, actor_member_id=viewer.member.id, action="setSecretary",
-                             subject=f"Organization:{org.id}", detail=f"Member:{person.id}"))
+    audit.record(uow, clock, viewer.member.id, "setSecretary", org, f"Member:{person.id}")
     await uow.commit()
     return person

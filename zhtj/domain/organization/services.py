@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from zhtj.domain.identity.model import AuditEntry
+from zhtj.domain.identity import audit
 from zhtj.domain.identity.scope import administered_org, administers
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.self_report import release_reports
@@ -16,11 +16,6 @@ from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock
 from zhtj.domain.shared.errors import DomainError, NotFound, Problem, Problems
 from zhtj.domain.shared.ports import UnitOfWork
-
-
-def _audit(uow: UnitOfWork, clock: Clock, viewer: Viewer, action: str, org: Organization, detail: str = "") -> None:
-    uow.audit.add(AuditEntry(at=clock.now(), actor_member_id=viewer.member.id, action=action,
-                             subject=f"Organization:{org.id}", detail=detail))
 
 
 async def _ancestors(uow: UnitOfWork, org: Organization) -> list[Organization]:
@@ -58,7 +53,7 @@ async def create_organization(
     await uow.flush()
     assert org.id is not None
     org.path = child_path(parent.path, org.id)
-    _audit(uow, clock, viewer, "createOrganization", org, org.full_name)
+    audit.record(uow, clock, viewer.member.id, "createOrganization", org, org.full_name)
     await uow.commit()
     return org
 
@@ -98,7 +93,7 @@ async def update_organization(
             if key == "category":
                 org.category_changed = True
             setattr(org, key, value)
-    _audit(uow, clock, viewer, "updateOrganization", org, ", ".join(sorted(changes)))
+    audit.record(uow, clock, viewer.member.id, "updateOrganization", org, ", ".join(sorted(changes)))
     await uow.commit()
     return org
 
@@ -138,7 +133,7 @@ async def delete_organization(
         await uow.members.move_branch(org.id, pending.id)
     await release_reports(uow, org.id)  # self-reports to it go back to their people (MEM-14)
     await uow.members.delete_positions_in(org.id)
-    _audit(uow, clock, viewer, "deleteOrganization", org,
+    audit.record(uow, clock, viewer.member.id, "deleteOrganization", org,
            f"{org.full_name}; {member_count} members to {pending.id if pending else '-'}")
     await uow.organizations.delete(org)
     await uow.commit()
@@ -172,7 +167,7 @@ async def reorder_organization(*, uow: UnitOfWork, clock: Clock, viewer: Viewer,
     org.sort_order, neighbour.sort_order = neighbour.sort_order, org.sort_order
     if org.sort_order == neighbour.sort_order:  # equal keys were ordered by id: make them differ
         org.sort_order += -1 if upward else 1
-    _audit(uow, clock, viewer, "reorderOrganization", org, "up" if upward else "down")
+    audit.record(uow, clock, viewer.member.id, "reorderOrganization", org, "up" if upward else "down")
     await uow.commit()
     return org
 
@@ -204,6 +199,6 @@ async def mark_graduation(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_
         raise DomainError(problems)
     for org in orgs:
         org.graduation_date = graduation_date
-        _audit(uow, clock, viewer, "markGraduation", org, str(graduation_date))
+        audit.record(uow, clock, viewer.member.id, "markGraduation", org, str(graduation_date))
     await uow.commit()
     return orgs

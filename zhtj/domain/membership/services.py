@@ -198,7 +198,8 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     becomes the login name, and an account still on its initial password gets the new one (ACC-1)."""
     member = await visible_member(uow, viewer, member_id, "id")
     assert member.id is not None
-    if not await manages_member(uow, viewer, member):
+    manages = await manages_member(uow, viewer, member)
+    if not manages:
         if member.id != viewer.member.id:
             raise DomainError.of("MEMBER_MANAGED_ELSEWHERE", "该人员的信息由其所在组织的管理员修改", "id", "ACC-4")
         own = [Problem("SELF_EDIT_NOT_ALLOWED", "此项信息请联系所在团支部管理员修改", _camel(name), "ACC-4")
@@ -225,7 +226,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     if not id_changed:  # MEM-6 is checked when the number (so the birth date) is typed; 超龄 is a flag after
         problems = [p for p in problems if p.code not in ("AGE_OVER_LIMIT", "AGE_TOO_YOUNG")]
     # Who holds a number or an ID (NUM-4's hint) is for an admin entering people, not for a member's own edit.
-    manager = viewer if await manages_member(uow, viewer, member) else None
+    manager = viewer if manages else None
     problems += await uniqueness_problems(uow, manager, form, except_id=member.id)
     if problems:
         raise DomainError(problems)

@@ -18,7 +18,7 @@ from zhtj.domain.identity.scope import (
     visible_member,
 )
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership import idcard, profile, rules, verification
+from zhtj.domain.membership import idcard, probing, profile, rules, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.membership.profile import MemberForm
 from zhtj.domain.organization.model import Organization, is_within
@@ -121,12 +121,12 @@ async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
     if branch.category not in MEMBER_ORGS:
         raise DomainError.of("BRANCH_REQUIRED", "团员只能录入到团支部；团委、团工委、团总支请录入团干部",
                              "branchId", "MEM-1")
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
     province = await province_name(uow, branch)
     problems = profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
     problems += await uniqueness_problems(uow, viewer, form)
     problems += await _secretary_taken(uow, branch, form)
-    if problems:
-        raise DomainError(problems)
+    await probing.raise_counted(uow, viewer, problems, clock.now())
     assert branch.id is not None
     member = await _new_person(uow, clock, hasher, form, branch.id)
     assert member.id is not None
@@ -157,6 +157,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     org = await administered_org(uow, viewer, org_id, "orgId")  # scope first, as in enter_member
     if org.category in values.BRANCH_CATEGORIES:
         raise DomainError.of("CADRE_OF_BRANCH", "团支部的团干部请通过录入团员录入（选择是团干部）", "orgId", "MEM-1")
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
     problems: list[Problem] = []
     form = replace(form, is_cadre=True)
     category = org.category
@@ -177,8 +178,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
         problems += profile.form_problems(form, today=today(clock), org_category=category, province=province)
         problems += await uniqueness_problems(uow, viewer, form)
     problems += await _secretary_taken(uow, org, form, existing.id if existing else None)
-    if problems:
-        raise DomainError(problems)
+    await probing.raise_counted(uow, viewer, problems, clock.now())
     assert org.id is not None
     member = existing or await _new_person(uow, clock, hasher, form, None)
     assert member.id is not None
@@ -205,6 +205,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
                for name in changes if name not in SELF_EDITABLE]
         if own:
             raise DomainError(own)
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
     current = MemberForm.of(member)
     form = current.merged(changes)
     id_changed = "id_number" in changes and idcard.normalize(changes["id_number"] or "") != member.id_number
@@ -227,8 +228,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     # Who holds a number or an ID (NUM-4's hint) is for an admin entering people, not for a member's own edit.
     manager = viewer if manages else None
     problems += await uniqueness_problems(uow, manager, form, except_id=member.id)
-    if problems:
-        raise DomainError(problems)
+    await probing.raise_counted(uow, viewer, problems, clock.now())
     name_changed = (form.name or "").strip() != member.name
     profile.apply(form, member)
     if id_changed:

@@ -8,7 +8,7 @@ from zhtj.domain.identity import rules as account_rules
 from zhtj.domain.identity.model import Account
 from zhtj.domain.identity.scope import administered_org
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership import idcard
+from zhtj.domain.membership import idcard, probing
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.membership.services import existing_person_problems, refresh_cadre_flag
@@ -24,6 +24,7 @@ async def set_secretary(
 ) -> Member:
     org = await administered_org(uow, viewer, org_id, "orgId")
     assert org.id is not None
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())  # MEM-4: no lookup service of ID numbers
     problems = Problems()
     parsed = idcard.parse(id_number, today(clock), field="idNumber", rule="ORG-8")
     if isinstance(parsed, list):
@@ -42,7 +43,7 @@ async def set_secretary(
     for old in current:
         if old.member_id in admins and (person is None or old.member_id != person.id):
             problems.add("OLD_SECRETARY_IS_ADMIN", "原书记仍是本组织管理员，请先取消其管理员权限", "idNumber", "MEM-12")
-    problems.raise_if_any()
+    await probing.raise_counted(uow, viewer, problems.items, clock.now())
     assert not isinstance(parsed, list)
     now = clock.now()
     if person is None:

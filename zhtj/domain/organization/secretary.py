@@ -6,7 +6,7 @@ from __future__ import annotations
 from zhtj.domain.identity import audit
 from zhtj.domain.identity import rules as account_rules
 from zhtj.domain.identity.model import Account
-from zhtj.domain.identity.scope import administered_org
+from zhtj.domain.identity.scope import administered_org, manages_member
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard, probing
 from zhtj.domain.membership import rules as member_rules
@@ -14,7 +14,7 @@ from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.membership.services import existing_person_problems, refresh_cadre_flag
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
-from zhtj.domain.shared.errors import Problems
+from zhtj.domain.shared.errors import Problem, Problems
 from zhtj.domain.shared.ports import PasswordHasher, UnitOfWork
 
 
@@ -35,7 +35,10 @@ async def set_secretary(
     problems.extend(member_rules.mobile_problems(mobile))
     person = None if isinstance(parsed, list) else await uow.members.by_id_number(parsed.value)
     if person is not None and name:
-        problems.extend(await existing_person_problems(uow, viewer, person, name))
+        found = await existing_person_problems(uow, viewer, person, name)
+        if not found and not await manages_member(uow, viewer, person):  # the one rule of updateMember (ACC-4)
+            found = [Problem("MEMBER_MANAGED_ELSEWHERE", "该人员的信息由其所在组织的管理员修改", "idNumber", "ACC-4")]
+        problems.extend(found)
     if not isinstance(parsed, list):  # MEM-6: a cadre is at least 14
         problems.extend(member_rules.age_now_problems(parsed.birth_date, today=today(clock), is_cadre=True))
     current = [p for p in await uow.members.positions_in(org.id) if p.position == values.SECRETARY]

@@ -32,6 +32,7 @@ async def set_secretary(
     name = (name or "").strip()
     if not name:
         problems.add("NAME_REQUIRED", "请填写书记姓名", "name", "ORG-8")
+    problems.extend(member_rules.name_character_problems(name))
     problems.extend(member_rules.mobile_problems(mobile))
     person = None if isinstance(parsed, list) else await uow.members.by_id_number(parsed.value)
     if person is not None and name:

@@ -6,7 +6,7 @@
 #   GRAPHIQL=3.8.3 REACT=18.2.0 scripts/vendor_graphiql.sh
 #
 # Needs npm (only `npm pack`: nothing is installed), tar and python3. Afterwards: run
-# tests/api/test_graphiql.py and tests/e2e/test_graphiql_browser.py, look at the page, commit the directory.
+# tests/api/test_graphiql.py and tests/integration/test_graphiql_browser.py, look at the page, commit the directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

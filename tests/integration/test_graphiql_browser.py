@@ -103,9 +103,13 @@ def test_graphiql_runs_a_query_with_a_token_from_the_headers_pane(server: str, t
         page.send("Page.navigate", url=f"{server}/graphql")
         page.wait_for(f"!!document.querySelector('.graphiql-query-editor .CodeMirror') && {RESPONSE} !== undefined",
                       "GraphiQL's editors")
-        page.evaluate(f"{QUERY_EDITOR}.setValue({json.dumps(ME)})")
+        # Until GraphiQL has wired the new editor to its state it may put its own query back: type ours
+        # again until the page has taken it (the page then writes it into the URL, to share).
+        page.wait_for(f"""(() => {{ const query = {json.dumps(ME)};
+            if ({QUERY_EDITOR}.getValue() !== query) {QUERY_EDITOR}.setValue(query);
+            return new URLSearchParams(location.search).get("q") === query; }})()""", "the query taken")
 
-        anonymous = _run(page, until='"errors"')  # the default headers carry no token yet
+        anonymous = _run(page, until="UNAUTHENTICATED")  # the default headers carry no token yet
         assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", anonymous
 
         page.evaluate("[...document.querySelectorAll('.graphiql-editor-tools button')]"

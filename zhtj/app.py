@@ -29,6 +29,7 @@ from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
+from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
 from zhtj.graphql.schema import schema
 from zhtj.infrastructure import downloads, verification_rounds
@@ -54,7 +55,7 @@ _REFUSALS = {  # strawberry's words for a request it cannot read, as our users r
 }
 
 
-class GraphQLView(GraphQL[Context, None]):
+class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
     def __init__(self, services: Services):
         super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.services = services
@@ -198,6 +199,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            ASSETS_ROUTE,
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),

@@ -1,4 +1,5 @@
-"""Alembic, driven from the command line and from `serve` (which upgrades first)."""
+"""Alembic, driven from the command line and from `serve` (which upgrades first). The migrations ship inside
+the package (zhtj/migrations), so an installed wheel migrates its database like a checkout does."""
 
 from __future__ import annotations
 
@@ -9,15 +10,13 @@ from alembic.config import Config
 
 import zhtj
 
-PROJECT_DIR = Path(zhtj.__file__).resolve().parent.parent
+SCRIPTS = Path(zhtj.__file__).resolve().parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
-    ini = PROJECT_DIR / "alembic.ini"
-    if not ini.exists():
-        raise RuntimeError(f"migrations not found beside the package ({ini}); install with pip install -e .")
-    config = Config(str(ini))
-    config.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
@@ -28,4 +27,3 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
-

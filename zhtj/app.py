@@ -27,6 +27,7 @@ from zhtj.domain.shared.clock import Clock, SystemClock
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.ids import decode_id
+from zhtj.graphql.numbering.routes import archive_download
 from zhtj.graphql.schema import schema
 from zhtj.infrastructure import downloads, verification_rounds
 from zhtj.infrastructure.db import create_database
@@ -164,6 +165,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),
+            Route("/members/{id}/archive", archive_download(services)),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
         lifespan=lifespan,

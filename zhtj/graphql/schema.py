@@ -28,6 +28,9 @@ from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType
 from zhtj.graphql.membership.verification import VerificationMutation
+from zhtj.graphql.numbering.archives import ArchiveMutation
+from zhtj.graphql.numbering.mutations import NumberingMutation
+from zhtj.graphql.numbering.types import NumberReleaseType, SegmentType
 from zhtj.graphql.organization.migration import MigrationMutation, MigrationQuery, MigrationType
 from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
@@ -37,7 +40,8 @@ MAX_DEPTH = 15
 MAX_ALIASES = 100
 MAX_TOKENS = 5_000
 NODE_TYPES: dict[str, type[Any]] = {
-    "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType}
+    "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
+    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType}
 
 
 @strawberry.type
@@ -58,7 +62,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
 @strawberry.type
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
-    MembershipMutation, SelfReportMutation, VerificationMutation,
+    MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
 ):
     pass
 
@@ -72,7 +76,7 @@ def build_schema() -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrganizationType, MemberType, MigrationType],
+        types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=[
             AccessGate, RequestErrors,

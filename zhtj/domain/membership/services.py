@@ -21,6 +21,7 @@ from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard, profile, rules, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.membership.profile import MemberForm
+from zhtj.domain.numbering import services as numbering
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
@@ -124,6 +125,8 @@ async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
     province = await province_name(uow, branch) if branch else None
     problems += profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
     problems += await uniqueness_problems(uow, viewer, form)
+    problems += await numbering.entry_problems(uow, branch=branch, number=form.development_number,
+                                               occupation=form.occupation, study_status=form.study_status)
     problems += await _secretary_taken(uow, branch, form)
     if problems:
         raise DomainError(problems)

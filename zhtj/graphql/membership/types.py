@@ -20,9 +20,11 @@ from zhtj.graphql.context import Context
 from zhtj.graphql.ids import encode_id
 
 if TYPE_CHECKING:
+    from zhtj.graphql.numbering.archives import ArchiveType
     from zhtj.graphql.organization.types import OrganizationType
 
 OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.organization.types")]
+ArchiveRef = Annotated["ArchiveType", strawberry.lazy("zhtj.graphql.numbering.archives")]
 
 # Stored fields shown as they are (MEM-2).
 # Shown to whoever may see the person at all (a branch's secretary to its members, say).
@@ -241,6 +243,13 @@ class MemberType(relay.Node):
         if not self._member.verification_photo or not await _administered(info, self._member):
             return None
         return f"/members/{encode_id('Member', self._member.id or 0)}/verification-photo"
+
+    @strawberry.field(description="电子档案 (NUM-6): the application form and its review, for admins over the "
+                                  "member's branch; null for anyone else or before an upload.")
+    async def archive(self, info: Info[Context, Any]) -> ArchiveRef | None:
+        from zhtj.graphql.numbering.archives import archive_of
+
+        return None if self._public else await archive_of(info, self._member)
 
     @strawberry.field(description="超龄离团 (MEM-6): 28 or older and no league post, so no longer a member; "
                                   "null for a person shown publicly.")

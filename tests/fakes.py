@@ -18,6 +18,7 @@ from zhtj.domain.identity.model import (
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.organization.model import Organization, child_path
+from zhtj.domain.shared.ports import TokenHolder
 from zhtj.infrastructure.demo import make_id_number
 
 
@@ -177,11 +178,25 @@ class FakeArchives(FakeRepo):
         return self.find(member_id=member_id)
 
 
+class FakeTokens(FakeRepo):
+    def __init__(self, ids: itertools.count, uow: FakeUnitOfWork):
+        super().__init__(ids)
+        self._uow = uow
+
+    async def holder(self, token_hash: str) -> TokenHolder | None:
+        token = self.find(token_hash=token_hash)
+        account = await self._uow.accounts.get(token.account_id) if token else None
+        member = await self._uow.members.get(account.member_id) if account else None
+        if token is None or account is None or member is None:
+            return None
+        return TokenHolder(token, account, member, tuple(await self._uow.admins.orgs_of(member.id)))
+
+
 class FakeUnitOfWork:
     def __init__(self) -> None:
         ids = itertools.count(1)
         self.accounts = FakeRepo(ids)
-        self.tokens = FakeRepo(ids)
+        self.tokens = FakeTokens(ids, self)
         self.throttles = FakeRepo(ids, key="key")
         self.organizations = FakeRepo(ids)
         self.members = FakeRepo(ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import re
 import uuid
@@ -12,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -21,7 +23,6 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from zhtj import settings as settings_module
-from zhtj.domain.identity.services import authenticate
 from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
@@ -36,6 +37,7 @@ from zhtj.infrastructure.passwords import Argon2Hasher
 from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.infrastructure.verifier import default_verifier
+from zhtj.infrastructure.viewers import ViewerCache
 from zhtj.settings import Settings
 
 log = logging.getLogger("zhtj")
@@ -48,17 +50,21 @@ class GraphQLView(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.services = services
 
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
     async def get_context(self, request: Any, response: Any) -> Context:
         given = request.headers.get("x-request-id", "")
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         if response is not None:
             response.headers["X-Request-ID"] = request_id
         token = _bearer(request.headers.get("authorization", ""))
-        viewer = None
-        if token:
-            s = self.services
-            async with SqlUnitOfWork(s.db.read_sessions) as uow:
-                viewer = await authenticate(uow=uow, clock=s.clock, secret=s.settings.secret_key, token=token)
+        viewers = self.services.viewers
+        assert viewers is not None
+        viewer = await viewers.viewer(token) if token else None
         client = request.client.host if request.client else None
         ctx = Context(self.services, request_id, token, viewer, client)
         request.scope.setdefault(_CONTEXTS, []).append(ctx)
@@ -93,8 +99,10 @@ def create_app(
     settings = settings or settings_module.load()
     start_mappers()
     db = create_database(settings.database_url)
-    services = Services(settings=settings, db=db, clock=clock or SystemClock(), hasher=hasher or Argon2Hasher(),
-                        verifier=verifier or default_verifier(settings))
+    clock = clock or SystemClock()
+    viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
+    services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
+                        verifier=verifier or default_verifier(settings), viewers=viewers)
     graphql_app = ClosingContexts(GraphQLView(services))
     files = LocalFiles(settings.files_dir)
 
@@ -111,11 +119,10 @@ def create_app(
         """A file made for this account (downloads.py): 401 without a live token, 404 for anyone else's
         or an unknown id, 410 once expired."""
         token = _bearer(request.headers.get("authorization", ""))
+        viewer = await viewers.viewer(token) if token else None
+        if viewer is None:
+            return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
         async with SqlUnitOfWork(db.read_sessions) as uow:
-            viewer = await authenticate(uow=uow, clock=services.clock, secret=settings.secret_key,
-                                        token=token) if token else None
-            if viewer is None:
-                return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
             assert uow.session is not None
             found = await downloads.find(uow.session, request.path_params["id"])
         if found is None or found.account_id != viewer.account.id:
@@ -132,11 +139,10 @@ def create_app(
         """The photo of an offline name/ID check (MEM-13), for an admin in scope: 401 without a live token,
         404 for a member out of scope, unknown, or without a photo."""
         token = _bearer(request.headers.get("authorization", ""))
+        viewer = await viewers.viewer(token) if token else None
+        if viewer is None:
+            return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
         async with SqlUnitOfWork(db.write_sessions) as uow:  # each read is audited
-            viewer = await authenticate(uow=uow, clock=services.clock, secret=settings.secret_key,
-                                        token=token) if token else None
-            if viewer is None:
-                return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
             stored = await verification.verification_photo(
                 uow=uow, clock=services.clock, viewer=viewer, member_id=decode_id(request.path_params["id"], "Member"))
         content = await files.read(stored) if stored else None
@@ -150,6 +156,9 @@ def create_app(
         interval = max(settings.verify_interval_minutes, 0.001) * 60
         retries = (asyncio.create_task(verification_rounds.every(interval, db, services.clock, services.verifier))
                    if retry_checks else None)
+        # What start-up made lives as long as the process: the collector need never walk it again.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -18,6 +18,7 @@ class Settings:
     secret_key: str
     token_hours: float = 12.0
     verify_interval_minutes: float = 60.0  # MEM-13: how often `zhtj serve` retries unfinished name/ID checks
+    viewer_cache_seconds: float = 5.0  # how long a process keeps who is behind a token (infrastructure/viewers.py)
 
     @property
     def is_sqlite(self) -> bool:
@@ -51,4 +52,5 @@ def load(workdir: Path | None = None) -> Settings:
         secret_key=_secret(workdir),
         token_hours=float(os.environ.get("ZHTJ_TOKEN_HOURS", "12")),
         verify_interval_minutes=float(os.environ.get("ZHTJ_VERIFY_INTERVAL_MINUTES", "60")),
+        viewer_cache_seconds=float(os.environ.get("ZHTJ_VIEWER_CACHE_SECONDS", "5")),
     )

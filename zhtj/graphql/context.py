@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
@@ -23,6 +23,7 @@ from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.infrastructure.verifier import LocalVerifier
+from zhtj.infrastructure.viewers import ViewerCache
 from zhtj.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,6 +39,29 @@ class Services:
     clock: Clock
     hasher: PasswordHasher
     verifier: NameIdVerifier = field(default_factory=LocalVerifier)  # MEM-13: the outside name/ID check
+    viewers: ViewerCache | None = None  # who is behind a token, kept a few seconds (infrastructure/viewers.py)
+
+
+class Reader:
+    """The request's one read session, opened when a resolver first needs it and used by one coroutine at a
+    time. Loaders hold this, not the Context, so a request leaves no reference cycle for the collector."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.lock = asyncio.Lock()
+        self.session: AsyncSession | None = None
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self.lock:
+            if self.session is None:
+                self.session = self.db.read_sessions()
+            yield self.session
+
+    async def close_session(self) -> None:
+        if self.session is not None:
+            session, self.session = self.session, None
+            await session.close()
 
 
 class Context:
@@ -48,15 +72,18 @@ class Context:
         self.token = token
         self.viewer = viewer
         self.client = client  # the caller's address, for throttling anonymous calls
-        self._lock = asyncio.Lock()
-        self._session: AsyncSession | None = None
-        self.loaders = self._new_loaders()
+        self.reader = Reader(services.db)
+        self._loaders: Loaders | None = None
         self._audit_loader: DataLoader[tuple[str, str, str], bool] | None = None
 
-    def _new_loaders(self) -> Loaders:
-        from zhtj.graphql.loaders import Loaders
+    @property
+    def loaders(self) -> Loaders:
+        """Made when first used (most requests need none), and anew after every write."""
+        if self._loaders is None:
+            from zhtj.graphql.loaders import Loaders
 
-        return Loaders(self)
+            self._loaders = Loaders(self.reader, self.clock)
+        return self._loaders
 
     @property
     def clock(self) -> Clock:
@@ -74,42 +101,42 @@ class Context:
             raise SelfReportPending()
         return self.viewer
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncSession]:
-        async with self._lock:
-            if self._session is None:
-                self._session = self.services.db.read_sessions()
-            yield self._session
+    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self.reader.read()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlUnitOfWork]:
-        """One transaction for one mutation; reads after it see what it wrote."""
-        async with self._lock:
-            await self._close_session()
-            self.loaders = self._new_loaders()
-            async with SqlUnitOfWork(self.services.db.write_sessions) as uow:
-                yield uow
+        """One transaction for one mutation; reads after it see what it wrote, and so do the viewers of
+        every later request of this process (a write may revoke or change who someone is)."""
+        async with self.reader.lock:
+            await self.reader.close_session()
+            self._loaders = None
+            try:
+                async with SqlUnitOfWork(self.services.db.write_sessions) as uow:
+                    yield uow
+            finally:
+                if self.services.viewers is not None:
+                    self.services.viewers.forget_all()
 
     async def audit(self, action: str, subject: str, detail: str = "") -> None:
         """Writes an audit line before the answer goes out; lines of one tick share one transaction."""
         if self._audit_loader is None:
-            self._audit_loader = DataLoader(self._write_audit)
+            self._audit_loader = DataLoader(_audit_writer(
+                self.services, self.viewer.member.id if self.viewer else None, self.request_id))
         await self._audit_loader.load((action, subject, detail))
 
-    async def _write_audit(self, keys: list[tuple[str, str, str]]) -> list[bool]:
-        actor = self.viewer.member.id if self.viewer else None
-        async with SqlUnitOfWork(self.services.db.write_sessions) as uow:  # its own session, not the request's
+    async def close(self) -> None:
+        async with self.reader.lock:
+            await self.reader.close_session()
+
+
+def _audit_writer(services: Services, actor: int | None, request_id: str) -> Any:
+    async def write(keys: list[tuple[str, str, str]]) -> list[bool]:
+        async with SqlUnitOfWork(services.db.write_sessions) as uow:  # its own session, not the request's
             for action, subject, detail in keys:
-                uow.audit.add(AuditEntry(at=self.clock.now(), actor_member_id=actor, action=action,
-                                         subject=subject, detail=detail or f"request {self.request_id}"))
+                uow.audit.add(AuditEntry(at=services.clock.now(), actor_member_id=actor, action=action,
+                                         subject=subject, detail=detail or f"request {request_id}"))
             await uow.commit()
         return [True] * len(keys)
 
-    async def _close_session(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
-
-    async def close(self) -> None:
-        async with self._lock:
-            await self._close_session()
+    return write

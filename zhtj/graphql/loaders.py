@@ -14,14 +14,15 @@ from zhtj.graphql.organization import loaders as org_loaders
 if TYPE_CHECKING:
     from zhtj.domain.membership.model import CadrePosition, Member
     from zhtj.domain.organization.model import Organization
-    from zhtj.graphql.context import Context
+    from zhtj.domain.shared.clock import Clock
+    from zhtj.graphql.context import Reader
 
 
 class Loaders:
-    def __init__(self, ctx: Context):
+    def __init__(self, reader: Reader, clock: Clock):
         def bind(fn):  # type: ignore[no-untyped-def]
             async def load(keys):  # type: ignore[no-untyped-def]
-                async with ctx.read() as session:
+                async with reader.read() as session:
                     return await fn(session, keys)
 
             return load
@@ -42,7 +43,7 @@ class Loaders:
             bind(member_loaders.positions_by_member_id)
         )
         self.counted_members_by_branch: DataLoader[int, int] = DataLoader(
-            bind(org_loaders.counted_members_by_branch(today(ctx.clock)))
+            bind(org_loaders.counted_members_by_branch(today(clock)))
         )
         self.branches_below_by_path: DataLoader[str, int] = DataLoader(bind(org_loaders.branches_below_by_path))
         self.members_page_by_org: DataLoader[org_loaders.MembersKey, list[Member]] = DataLoader(

@@ -7,18 +7,12 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry import relay
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import Info
+from strawberry.types import ExecutionResult, Info
 
 from zhtj.graphql.context import Context
-from zhtj.graphql.extensions import AccessGate, RequestErrors
+from zhtj.graphql.documents import CheckedDocuments, documents, has_control_characters
+from zhtj.graphql.extensions import RequestErrors, gate_root_fields
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
@@ -31,14 +25,12 @@ from zhtj.graphql.membership.verification import VerificationMutation
 from zhtj.graphql.numbering.archives import ArchiveMutation
 from zhtj.graphql.numbering.mutations import NumberingMutation
 from zhtj.graphql.numbering.types import NumberReleaseType, SegmentType
+from zhtj.graphql.organization import tree
 from zhtj.graphql.organization.migration import MigrationMutation, MigrationQuery, MigrationType
 from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 
-MAX_DEPTH = 15
-MAX_ALIASES = 100
-MAX_TOKENS = 5_000
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
     "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType}
@@ -68,26 +60,47 @@ class Mutation(
 
 
 class Schema(strawberry.Schema):
+    async def execute(  # type: ignore[override]
+        self, query: str | None, variable_values: dict[str, Any] | None = None, context_value: Any = None,
+        root_value: Any = None, operation_name: str | None = None, **kwargs: Any,
+    ) -> ExecutionResult:
+        """The org tree's hot shape goes the planned way (organization/tree.py), everything else the ordinary
+        way; a document takes the planned way only once it has been validated here without errors."""
+        if tree.ENABLED and query and isinstance(context_value, Context):
+            data = await _planned(query, variable_values, context_value, operation_name)
+            if data is not None:
+                return ExecutionResult(data=data, errors=None, extensions={"requestId": context_value.request_id})
+        return await super().execute(query, variable_values, context_value, root_value, operation_name, **kwargs)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Logged by RequestErrors, with the request id; nothing to add here."""
 
 
+async def _planned(query: str, variables: dict[str, Any] | None, context: Context,
+                   operation_name: str | None) -> dict[str, Any] | None:
+    checked = documents.get(query)
+    if checked is None or checked.validation != [] or checked.control_in_literals:
+        return None
+    if operation_name not in checked.plans:
+        checked.plans[operation_name] = tree.plan_for(checked.document, operation_name)
+    plan = checked.plans[operation_name]
+    if plan is None or has_control_characters(variables):
+        return None
+    return await tree.answer(context, plan, variables)
+
+
 def build_schema() -> Schema:
-    return Schema(
+    built = Schema(
         query=Query,
         mutation=Mutation,
         types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType],
         config=StrawberryConfig(auto_camel_case=True),
-        extensions=[
-            AccessGate, RequestErrors,
-            # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with
-            # every field is depth 10; GraphiQL's introspection query is about 1,500 tokens).
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256),
-        ],
+        # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with every
+        # field is depth 10; GraphiQL's introspection query is about 1,500 tokens), each text checked once.
+        extensions=[RequestErrors, CheckedDocuments],
     )
+    gate_root_fields(built._schema)
+    return built
 
 
 schema = build_schema()

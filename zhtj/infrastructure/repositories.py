@@ -16,7 +16,9 @@ from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.numbering.model import RELEASE_PENDING, Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
 from zhtj.domain.shared import values
+from zhtj.domain.shared.ports import TokenHolder
 from zhtj.infrastructure.tables.schema import (
+    accounts,
     admin_codes,
     auth_tokens,
     cadre_positions,
@@ -54,6 +56,23 @@ class SqlAccounts(_Repository):
 
 
 class SqlTokens(_Repository):
+    async def holder(self, token_hash: str) -> TokenHolder | None:
+        """One statement: the token, its account and person, and each org the person administers (a row each)."""
+        stmt = (
+            select(AuthToken, Account, Member, Organization)
+            .join(Account, accounts.c.id == auth_tokens.c.account_id)
+            .join(Member, members.c.id == accounts.c.member_id)
+            .outerjoin(org_admins, org_admins.c.member_id == members.c.id)
+            .outerjoin(Organization, orgs.id == org_admins.c.org_id)
+            .where(auth_tokens.c.token_hash == token_hash)
+            .order_by(orgs.path)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        if not rows:
+            return None
+        token, account, member, _ = rows[0]
+        return TokenHolder(token, account, member, tuple(r[3] for r in rows if r[3] is not None))
+
     async def by_hash(self, token_hash: str) -> AuthToken | None:
         return await self.session.scalar(select(AuthToken).filter_by(token_hash=token_hash))
 

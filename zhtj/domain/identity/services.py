@@ -28,6 +28,7 @@ class Viewer:
     account: Account
     member: Member
     admin_of: tuple[Organization, ...]
+    expires_at: datetime | None = None  # the token's; a viewer kept between requests ends with it
 
     @property
     def must_change_password(self) -> bool:
@@ -127,18 +128,11 @@ async def logout(*, uow: UnitOfWork, clock: Clock, secret: str, token: str) -> N
 
 
 async def authenticate(*, uow: UnitOfWork, clock: Clock, secret: str, token: str) -> Viewer | None:
-    """The viewer behind a bearer token, or None if it is unknown, expired or revoked."""
-    found = await uow.tokens.by_hash(token_hash(secret, token))
-    if found is None or not found.is_live(clock.now()):
+    """The viewer behind a bearer token, or None if it is unknown, expired or revoked: one read."""
+    found = await uow.tokens.holder(token_hash(secret, token))
+    if found is None or not found.token.is_live(clock.now()):
         return None
-    account = await uow.accounts.get(found.account_id)
-    if account is None:
-        return None
-    member = await uow.members.get(account.member_id)
-    if member is None:
-        return None
-    admin_of = tuple(await uow.admins.orgs_of(account.member_id))
-    return Viewer(account, member, admin_of)
+    return Viewer(found.account, found.member, found.admin_of, found.token.expires_at)
 
 
 async def change_password(

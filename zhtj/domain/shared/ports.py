@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -59,7 +60,21 @@ class AccountRepository(Protocol):
     async def by_id_number(self, id_number: str) -> Account | None: ...
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    """A bearer token and who holds it: what authentication reads, in one statement."""
+
+    token: AuthToken
+    account: Account
+    member: Member
+    admin_of: tuple[Organization, ...]
+
+
 class TokenRepository(Protocol):
+    async def holder(self, token_hash: str) -> TokenHolder | None:
+        """The token with its account, person and administered orgs (in path order), in one read."""
+        ...
+
     def add(self, token: AuthToken) -> None: ...
     async def by_hash(self, token_hash: str) -> AuthToken | None: ...
     async def revoke_all(self, account_id: int, at: datetime, keep: str | None = None) -> None: ...

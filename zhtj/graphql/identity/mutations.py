@@ -95,5 +95,5 @@ class IdentityMutation:
         ))
         if account is None:
             return ChangePasswordPayload(viewer=None, errors=errors)
-        ctx.viewer = viewer = services.Viewer(account, viewer.member, viewer.admin_of)
+        ctx.viewer = viewer = services.Viewer(account, viewer.member, viewer.admin_of, viewer.expires_at)
         return ChangePasswordPayload(viewer=ViewerType.from_domain(viewer), errors=[])

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from zhtj.domain.identity.services import authenticate
 from zhtj.domain.numbering import archives
 from zhtj.graphql.context import Services
 from zhtj.graphql.ids import decode_id
@@ -25,11 +24,11 @@ def archive_download(services: Services) -> Callable[[Request], Awaitable[Respon
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         token = token.strip() if scheme.lower() == "bearer" else ""
+        assert services.viewers is not None
+        viewer = await services.viewers.viewer(token) if token else None
+        if viewer is None:
+            return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
         async with SqlUnitOfWork(services.db.write_sessions) as uow:  # each download is audited
-            viewer = await authenticate(uow=uow, clock=services.clock, secret=services.settings.secret_key,
-                                        token=token) if token else None
-            if viewer is None:
-                return JSONResponse({"error": "请先登录"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
             member_id = decode_id(request.path_params["id"], "Member")
             stored = await archives.downloadable(uow=uow, clock=services.clock, viewer=viewer, member_id=member_id,
                                                  replacement=request.query_params.get("replacement") == "1")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Select, and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.identity.model import OrgAdmin
@@ -30,6 +30,21 @@ async def org_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organizat
     return [found.get(i) for i in ids]
 
 
+def children_pages(stmt: Select, parent_ids: Sequence[int], first: int, after: tuple[int, int] | None) -> Select:
+    """`stmt` (what to read of each org) narrowed to up to first+1 children of each parent after `after`, in
+    sibling order: one statement for any number of parents."""
+    rank = func.row_number().over(partition_by=orgs.c.parent_id, order_by=(orgs.c.sort_order, orgs.c.id))
+    inner = select(orgs.c.id, rank.label("rank")).where(orgs.c.parent_id.in_(parent_ids))
+    if after is not None:
+        inner = inner.where(tuple_(orgs.c.sort_order, orgs.c.id) > tuple_(*after))
+    ranked = inner.subquery()
+    return (
+        stmt.join(ranked, ranked.c.id == orgs.c.id)
+        .where(ranked.c.rank <= first + 1)
+        .order_by(orgs.c.parent_id, orgs.c.sort_order, orgs.c.id)
+    )
+
+
 async def children_page_by_parent(session: AsyncSession, keys: Sequence[PageKey]) -> list[list[Organization]]:
     """Up to first+1 children of each parent in sibling order; one statement per (first, after)."""
     by_window: dict[tuple[int, tuple[int, int] | None], list[int]] = defaultdict(list)
@@ -37,17 +52,7 @@ async def children_page_by_parent(session: AsyncSession, keys: Sequence[PageKey]
         by_window[(key.first, key.after)].append(key.parent_id)
     pages: dict[PageKey, list[Organization]] = {}
     for (first, after), parent_ids in by_window.items():
-        rank = func.row_number().over(partition_by=orgs.c.parent_id, order_by=(orgs.c.sort_order, orgs.c.id))
-        inner = select(orgs.c.id, rank.label("rank")).where(orgs.c.parent_id.in_(parent_ids))
-        if after is not None:
-            inner = inner.where(tuple_(orgs.c.sort_order, orgs.c.id) > tuple_(*after))
-        ranked = inner.subquery()
-        stmt = (
-            select(Organization)
-            .join(ranked, ranked.c.id == orgs.c.id)
-            .where(ranked.c.rank <= first + 1)
-            .order_by(orgs.c.parent_id, orgs.c.sort_order, orgs.c.id)
-        )
+        stmt = children_pages(select(Organization), parent_ids, first, after)
         grouped: dict[int, list[Organization]] = defaultdict(list)
         for org in await session.scalars(stmt):
             assert org.parent_id is not None

@@ -1,0 +1,118 @@
+"""Each query text is parsed, validated and checked once per process, and remembered with what was found.
+
+One extension replaces five (token, alias and depth limits, parser and validation caches): the limit
+rules are built once at import, so validation is keyed by the query text alone and the cache hits
+(strawberry's own ValidationCache keyed on rule classes made anew per request, and never hit). The
+document's string literals are searched for control characters once, with the document; a request's
+variables are searched each time (decision 0011)."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError, StringValueNode, Visitor, visit
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
+
+from zhtj.domain.shared.errors import AccessDenied
+
+MAX_DEPTH = 15
+MAX_ALIASES = 100
+MAX_TOKENS = 5_000
+MAX_DOCUMENTS = 512
+# Built once: a rule class is part of what validation is remembered with.
+LIMIT_RULES = (*MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+               *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules)
+CONTROL_MESSAGE = "输入中含有不可见的控制字符，请删除后重新提交"
+
+
+@dataclasses.dataclass
+class Checked:
+    document: DocumentNode
+    control_in_literals: bool
+    validation: list[GraphQLError] | None = None  # None until validated once
+    plans: dict[str | None, Any] = dataclasses.field(default_factory=dict)  # by operation name (organization/tree)
+
+
+class _Documents:
+    """A bounded map from query text to its checked document, least recently used out first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, Checked] = OrderedDict()
+
+    def get(self, query: str) -> Checked | None:
+        found = self._items.get(query)
+        if found is not None:
+            self._items.move_to_end(query)
+        return found
+
+    def put(self, query: str, checked: Checked) -> None:
+        self._items[query] = checked
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+documents = _Documents(MAX_DOCUMENTS)
+
+
+class CheckedDocuments(SchemaExtension):
+    """Parse with the token limit, validate with the depth and alias limits, refuse control characters in
+    any argument (literal or variable): each text once per process, each request's variables every time."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        found = documents.get(context.query) if context.query else None
+        if found is not None:
+            context.graphql_document = found.document
+        else:
+            context.parse_options["max_tokens"] = MAX_TOKENS
+        yield
+        if found is None and context.query and context.graphql_document is not None:
+            documents.put(context.query, Checked(context.graphql_document,
+                                                 _literals_have_control(context.graphql_document)))
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        found = documents.get(context.query) if context.query else None
+        if found is None:  # not parsed here (no query text): validated the usual way, with the limits
+            context.validation_rules = (*context.validation_rules, *LIMIT_RULES)
+            yield
+            return
+        if found.validation is None:
+            found.validation = validate_document(context.schema._schema, found.document,
+                                                 (*context.validation_rules, *LIMIT_RULES))
+        errors = list(found.validation)
+        if not errors and (found.control_in_literals or has_control_characters(context.variables)):
+            errors = [GraphQLError(CONTROL_MESSAGE, original_error=AccessDenied("BAD_USER_INPUT", CONTROL_MESSAGE))]
+        context.pre_execution_errors = errors
+        yield
+
+
+def _literals_have_control(document: DocumentNode) -> bool:
+    found = False
+
+    class Strings(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+            nonlocal found
+            found = found or has_control_characters(node.value)
+
+    visit(document, Strings())
+    return found
+
+
+def has_control_characters(value: Any) -> bool:
+    """NUL and other control characters (tab and line breaks aside) are never meant in a form, and some
+    databases refuse them: every argument of every field is checked, in one place."""
+    if isinstance(value, str):
+        return not value.isprintable() and any(
+            unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value)
+    if isinstance(value, dict):
+        return any(has_control_characters(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(has_control_characters(v) for v in value)
+    return False

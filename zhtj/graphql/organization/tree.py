@@ -1,0 +1,351 @@
+"""The org tree's hot shape, answered without per-field execution (decision 0011).
+
+A front end expanding the tree asks `organization(id:)` with plain org fields and nested `children`
+connections, often hundreds of orgs at once. graphql-core spends about 10 µs on every field of every
+org; for such documents a plan is made once per query text (with the document, in documents.py) and
+run here: the root and one statement per level of children (plus one count per level when asked for),
+plain rows instead of ORM objects, the answer built straight as JSON-ready dicts in selection order,
+a cursor only where one is asked for. Anything outside that shape (other fields, fragments, directives,
+repeated response keys, arguments of the wrong kind, a viewer the gate refuses, a bad page request)
+goes the ordinary way, which also gives every error; a test holds the two paths to the same answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    IntValueNode,
+    NonNullTypeNode,
+    NullValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    ValueNode,
+    VariableNode,
+    value_from_ast_untyped,
+)
+from sqlalchemy import select
+
+from zhtj.domain.identity.scope import can_see_org
+from zhtj.domain.shared import values
+from zhtj.graphql.ids import decode_id, encode_id
+from zhtj.graphql.organization.loaders import children_count_by_parent, children_pages
+from zhtj.graphql.relay import decode_cursor, encode_cursor, page_size
+from zhtj.infrastructure.tables.schema import organizations as orgs
+
+ENABLED = True  # tests switch it off to hold both paths to the same answers
+COLUMNS = (orgs.c.id, orgs.c.parent_id, orgs.c.path, orgs.c.short_name, orgs.c.full_name, orgs.c.category,
+           orgs.c.industry, orgs.c.contact_phone, orgs.c.school_code, orgs.c.graduation_date, orgs.c.depth,
+           orgs.c.sort_order)
+SCALARS = {
+    "id": lambda r: encode_id("Organization", r.id),
+    "shortName": lambda r: r.short_name,
+    "fullName": lambda r: r.full_name,
+    "category": lambda r: r.category,
+    "industry": lambda r: r.industry,
+    "contactPhone": lambda r: r.contact_phone,
+    "schoolCode": lambda r: r.school_code,
+    "graduationDate": lambda r: r.graduation_date.isoformat() if r.graduation_date else None,
+    "depth": lambda r: r.depth,
+    "domain": lambda r: values.DOMAIN_OF_INDUSTRY.get(r.industry or ""),
+    "__typename": lambda r: "Organization",
+}
+PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
+# Variables a plan may read, by declared type: what each must hold to be read here.
+VARIABLE_KINDS = {"ID": (str, int), "Int": (int,), "String": (str,)}
+
+
+class NotThisWay(Exception):
+    """The document or its variables are not the hot shape: the ordinary execution answers."""
+
+
+@dataclass
+class Org:
+    items: list[tuple[str, str, Any]]  # (response key, field name or "children", Children)
+
+
+@dataclass
+class Children:
+    first: ValueNode | None
+    after: ValueNode | None
+    items: list[tuple[str, str, Any]]  # (key, totalCount | nodes | edges | pageInfo | __typename, detail)
+    needs_count: bool = False
+
+
+@dataclass
+class Plan:
+    key: str
+    id: ValueNode
+    org: Org
+    variables: dict[str, tuple[str, bool, Any]] = field(default_factory=dict)  # name → (type, non-null, default)
+
+
+def plan_for(document: DocumentNode, operation_name: str | None) -> Plan | None:
+    """The plan of the document's operation, or None when it is not the hot shape."""
+    try:
+        return _plan(document, operation_name)
+    except NotThisWay:
+        return None
+
+
+def _plan(document: DocumentNode, operation_name: str | None) -> Plan:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != len(document.definitions) or len(operations) != 1:
+        raise NotThisWay  # fragments, several operations: the ordinary way
+    operation = operations[0]
+    if operation.operation != OperationType.QUERY or operation.directives:
+        raise NotThisWay
+    if operation_name is not None and (operation.name is None or operation.name.value != operation_name):
+        raise NotThisWay
+    variables = {}
+    for definition in operation.variable_definitions or ():
+        type_node, non_null = definition.type, isinstance(definition.type, NonNullTypeNode)
+        named = type_node.type if non_null else type_node  # type: ignore[attr-defined]
+        if not hasattr(named, "name") or named.name.value not in VARIABLE_KINDS or definition.directives:
+            raise NotThisWay
+        default = value_from_ast_untyped(definition.default_value) if definition.default_value else None
+        variables[definition.variable.name.value] = (named.name.value, non_null, default)
+    (root,) = _fields(operation.selection_set, 1)
+    if root.name.value != "organization" or root.selection_set is None:
+        raise NotThisWay
+    return Plan(_key(root), _argument(root, "id", required=True), _org(root.selection_set), variables)
+
+
+def _fields(selection_set: SelectionSetNode, exactly: int | None = None) -> list[FieldNode]:
+    found = []
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives:
+            raise NotThisWay
+        found.append(selection)
+    keys = [_key(f) for f in found]
+    if len(set(keys)) != len(keys) or (exactly is not None and len(found) != exactly):
+        raise NotThisWay  # repeated keys merge in graphql-core: not worth copying here
+    return found
+
+
+def _key(node: FieldNode) -> str:
+    return node.alias.value if node.alias else node.name.value
+
+
+def _argument(node: FieldNode, name: str, *, required: bool = False) -> ValueNode | None:
+    allowed = {"organization": {"id"}, "children": {"first", "after"}}.get(node.name.value, set())
+    if any(a.name.value not in allowed for a in node.arguments or ()):
+        raise NotThisWay
+    found = next((a.value for a in node.arguments or () if a.name.value == name), None)
+    if found is None and required:
+        raise NotThisWay
+    if found is not None and not isinstance(found, VariableNode | IntValueNode | StringValueNode | NullValueNode):
+        raise NotThisWay
+    return found
+
+
+def _org(selection_set: SelectionSetNode) -> Org:
+    items: list[tuple[str, str, Any]] = []
+    for node in _fields(selection_set):
+        name = node.name.value
+        if name in SCALARS and not node.arguments and node.selection_set is None:
+            items.append((_key(node), name, None))
+        elif name == "children" and node.selection_set is not None:
+            items.append((_key(node), "children", _children(node)))
+        else:
+            raise NotThisWay
+    return Org(items)
+
+
+def _children(node: FieldNode) -> Children:
+    assert node.selection_set is not None
+    found = Children(_argument(node, "first"), _argument(node, "after"), [])
+    for item in _fields(node.selection_set):
+        name, key = item.name.value, _key(item)
+        if item.arguments:
+            raise NotThisWay
+        if name in ("totalCount", "__typename") and item.selection_set is None:
+            found.items.append((key, name, None))
+            found.needs_count = found.needs_count or name == "totalCount"
+        elif name == "nodes" and item.selection_set is not None:
+            found.items.append((key, name, _org(item.selection_set)))
+        elif name == "pageInfo" and item.selection_set is not None:
+            parts = _fields(item.selection_set)
+            if any(f.name.value not in PAGE_INFO or f.arguments or f.selection_set for f in parts):
+                raise NotThisWay
+            found.items.append((key, name, [(_key(f), f.name.value) for f in parts]))
+        elif name == "edges" and item.selection_set is not None:
+            edge: list[tuple[str, str, Any]] = []
+            for part in _fields(item.selection_set):
+                if part.arguments:
+                    raise NotThisWay
+                if part.name.value in ("cursor", "__typename") and part.selection_set is None:
+                    edge.append((_key(part), part.name.value, None))
+                elif part.name.value == "node" and part.selection_set is not None:
+                    edge.append((_key(part), "node", _org(part.selection_set)))
+                else:
+                    raise NotThisWay
+            found.items.append((key, name, edge))
+        else:
+            raise NotThisWay
+    return found
+
+
+class _Run:
+    """One request's run of a plan: arguments read, then one statement per level."""
+
+    def __init__(self, plan: Plan, variables: dict[str, Any] | None):
+        self.plan = plan
+        self.variables = variables or {}
+
+    def value(self, node: ValueNode | None, kind: str) -> Any:
+        if node is None or isinstance(node, NullValueNode):
+            return None
+        if isinstance(node, VariableNode):
+            name = node.name.value
+            declared = self.plan.variables.get(name)
+            if declared is None or declared[0] not in _READS[kind]:
+                raise NotThisWay
+            if name not in self.variables:
+                if declared[1] and declared[2] is None:
+                    raise NotThisWay
+                found = declared[2]
+            else:
+                found = self.variables[name]
+            if found is None:
+                if declared[1]:
+                    raise NotThisWay
+                return None
+            if isinstance(found, bool) or not isinstance(found, VARIABLE_KINDS[declared[0]]):
+                raise NotThisWay
+            return found
+        if kind == "Int" and isinstance(node, IntValueNode):
+            return int(node.value)
+        if kind != "Int" and isinstance(node, StringValueNode):
+            return node.value
+        raise NotThisWay
+
+    def page(self, children: Children) -> tuple[int, tuple[int, int] | None]:
+        first = self.value(children.first, "Int")
+        if first is not None and not -(2**31) <= first < 2**31:
+            raise NotThisWay
+        after = self.value(children.after, "String")
+        try:
+            size = page_size(first)
+            key = decode_cursor(after, int, int)
+        except Exception:
+            raise NotThisWay from None  # the ordinary way answers BAD_USER_INPUT
+        return size, (int(key[0]), int(key[1])) if key else None
+
+
+_READS = {"Int": {"Int"}, "String": {"String"}, "ID": {"ID", "String"}}
+
+
+async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The `data` of the answer, or None when the ordinary execution must answer."""
+    run = _Run(plan, variables)
+    try:
+        raw_id = run.value(plan.id, "ID")
+        viewer = context.require_viewer()
+    except NotThisWay:
+        return None
+    except Exception:
+        return None  # the gate's refusal: the ordinary way words it
+    if isinstance(raw_id, int):
+        raw_id = str(raw_id)
+    org_id = decode_id(raw_id, "Organization")
+    async with context.read() as session:
+        root = (await session.execute(select(*COLUMNS).where(orgs.c.id == org_id))).first() if org_id else None
+        if root is None or not can_see_org(viewer, root):
+            return {plan.key: None}
+        try:
+            out = await _levels(session, run, [(root, plan.org)])
+        except NotThisWay:
+            return None
+    return {plan.key: out[0]}
+
+
+async def _levels(session: Any, run: _Run, level: list[tuple[Any, Org]]) -> list[dict[str, Any]]:
+    """Answers for the orgs of one level, reading the next level (all its parents at once) first."""
+    wanted: list[tuple[int, Children, int, tuple[int, int] | None]] = []
+    for row, org in level:
+        for _, name, children in org.items:
+            if name == "children":
+                size, after = run.page(children)
+                wanted.append((row.id, children, size, after))
+    pages: dict[tuple[int, int, tuple[int, int] | None], list[Any]] = {}
+    by_window: dict[tuple[int, tuple[int, int] | None], list[int]] = defaultdict(list)
+    for parent_id, _, size, after in wanted:
+        if parent_id not in by_window[(size, after)]:
+            by_window[(size, after)].append(parent_id)
+    for (size, after), parent_ids in by_window.items():
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for child in await session.execute(children_pages(select(*COLUMNS), parent_ids, size, after)):
+            grouped[child.parent_id].append(child)
+        for parent_id in parent_ids:
+            pages[(parent_id, size, after)] = grouped[parent_id]
+    counted = sorted({parent_id for parent_id, children, _, _ in wanted if children.needs_count})
+    counts = dict(zip(counted, await children_count_by_parent(session, counted), strict=True)) if counted else {}
+
+    below: list[tuple[Any, Org]] = []  # the next level, in the order its answers are used
+    for parent_id, children, size, after in wanted:
+        page = pages[(parent_id, size, after)][:size]
+        for _, name, detail in children.items:
+            if name == "nodes":
+                below += [(r, detail) for r in page]
+            elif name == "edges":
+                below += [(r, d) for _, n, d in detail if n == "node" for r in page]
+    answers = iter(await _levels(session, run, below)) if below else iter(())
+
+    out = []
+    for row, org in level:
+        answer: dict[str, Any] = {}
+        for key, name, detail in org.items:
+            if name != "children":
+                answer[key] = SCALARS[name](row)
+                continue
+            size, after = run.page(detail)
+            rows = pages[(row.id, size, after)]
+            answer[key] = _connection(detail, rows, size, after, counts.get(row.id, 0), answers)
+        out.append(answer)
+    return out
+
+
+def _connection(children: Children, rows: list[Any], size: int, after: tuple[int, int] | None, count: int,
+                answers: Any) -> dict[str, Any]:
+    page = rows[:size]
+    result: dict[str, Any] = {}
+    for key, name, detail in children.items:
+        if name == "totalCount":
+            result[key] = count
+        elif name == "__typename":
+            result[key] = "OrganizationConnection"
+        elif name == "nodes":
+            result[key] = [next(answers) for _ in page]
+        elif name == "pageInfo":
+            info: dict[str, Any] = {}
+            for info_key, field_name in detail:
+                info[info_key] = {
+                    "hasNextPage": lambda: len(rows) > size,
+                    "hasPreviousPage": lambda: after is not None,
+                    "startCursor": lambda: _cursor(page[0]) if page else None,
+                    "endCursor": lambda: _cursor(page[-1]) if page else None,
+                    "__typename": lambda: "PageInfo",
+                }[field_name]()
+            result[key] = info
+        elif name == "edges":
+            edges = [{} for _ in page]
+            for edge_key, part, _ in detail:
+                for i, edge in enumerate(edges):
+                    if part == "cursor":
+                        edge[edge_key] = _cursor(page[i])
+                    elif part == "__typename":
+                        edge[edge_key] = "OrganizationEdge"
+                    else:
+                        edge[edge_key] = next(answers)
+            result[key] = edges
+    return result
+
+
+def _cursor(row: Any) -> str:
+    return encode_cursor(row.sort_order, row.id)

@@ -19,6 +19,7 @@ REVIEW = f"""mutation($input: ReviewArchiveInput!) {{ reviewArchive(input: $inpu
 BATCH = """mutation($input: UploadArchivesInput!) { uploadArchives(input: $input) {
   results { fileName memberId archive { status } errors { code field rule } } errors { code field rule } } }"""
 MEMBER_ARCHIVE = f"query($id: ID!) {{ node(id: $id) {{ ... on Member {{ {ARCHIVE} }} }} }}"
+MISSING = "query($id: ID!) { node(id: $id) { ... on Member { missingFields } } }"
 
 
 @pytest.fixture
@@ -156,3 +157,12 @@ async def test_num7_a_batch_matches_each_file_by_name_and_mobile(client, t):
     many = [(f"variables.input.files.{i}", f"{i}.pdf", b"x") for i in range(21)]
     too_many = await multipart(client, BATCH, {"input": {"files": [None] * 21}}, many)
     assert too_many["errors"] == [{"code": "ARCHIVE_BATCH_TOO_LARGE", "field": "files", "rule": "NUM-7"}]
+
+
+async def test_mem9_num6_an_uploaded_form_is_no_longer_missing(client, t):
+    await client.login_as(t.class1_admin.id_number, PASSWORD)
+    before = (await client.query(MISSING, {"id": mid(t.member["id"])}))["node"]["missingFields"]
+    assert "applicationForm" in before
+    await upload(client, t.member, pdf_samples.valid_pdf())
+    after = (await client.query(MISSING, {"id": mid(t.member["id"])}))["node"]["missingFields"]
+    assert "applicationForm" not in after

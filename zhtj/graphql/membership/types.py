@@ -210,6 +210,7 @@ class MemberType(relay.Node):
                   "isCadre": m.is_cadre, "mobile": m.mobile, "householdAddress": m.household_address,
                   "registeredVolunteer": m.registered_volunteer}
         missing: list[str] = []
+        has_pdf = (m.join_date or "0") >= "2020" and await loaders.archive_by_member_id.load(m.id or 0) is not None
         for post in posts or [None]:
             org = await loaders.org_by_id.load(post.org_id) if post else None
             if post is not None:
@@ -219,7 +220,7 @@ class MemberType(relay.Node):
                 fields, is_cadre=m.is_cadre, is_student=m.occupation == values.STUDENT,
                 org_is_committee=org is not None and org.category in values.COMMITTEE_CATEGORIES,
                 party_member=m.political_status in values.PARTY_STATUSES,
-                joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=False)
+                joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=has_pdf)
             missing += [name for name in found if name not in missing]
         return missing
 

@@ -9,7 +9,6 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import select
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
@@ -24,7 +23,6 @@ from zhtj.graphql.ids import decode_id, encode_id
 from zhtj.graphql.mutation import perform
 from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.pdf_check import PypdfChecker
-from zhtj.infrastructure.tables.schema import member_archives
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 
 CHECKER = PypdfChecker()
@@ -67,8 +65,7 @@ async def archive_of(info: Info[Context, Any], member: Member) -> ArchiveType | 
     branch = await ctx.loaders.org_by_id.load(member.branch_id) if member.branch_id else None
     if branch is None or not administers(viewer, branch):
         return None
-    async with ctx.read() as session:
-        found = await session.scalar(select(Archive).where(member_archives.c.member_id == member.id))
+    found = await ctx.loaders.archive_by_member_id.load(member.id or 0)
     return ArchiveType.from_domain(found) if found else None
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.membership.model import Member
-from zhtj.domain.numbering.model import RELEASE_PENDING, NumberRelease, Segment
+from zhtj.domain.numbering.model import RELEASE_PENDING, Archive, NumberRelease, Segment
 from zhtj.domain.numbering.rules import NUMBER_LENGTH
-from zhtj.infrastructure.tables.schema import members, number_releases, number_segments
+from zhtj.infrastructure.tables.schema import member_archives, members, number_releases, number_segments
 
 MAX_HOLDERS = 500
 
@@ -55,3 +55,9 @@ async def pending_releases_of(session: AsyncSession, org_id: int) -> list[Number
     r = number_releases.c
     stmt = select(NumberRelease).where(r.owner_org_id == org_id, r.status == RELEASE_PENDING).order_by(r.id)
     return list(await session.scalars(stmt))
+
+
+async def archive_by_member_id(session: AsyncSession, ids: Sequence[int]) -> list[Archive | None]:
+    found = {a.member_id: a for a in await session.scalars(
+        select(Archive).where(member_archives.c.member_id.in_(ids)))}
+    return [found.get(i) for i in ids]

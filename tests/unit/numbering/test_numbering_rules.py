@@ -128,3 +128,28 @@ async def test_num4_a_release_needs_a_taken_number_in_a_segment(world, clock):
     with pytest.raises(NotFound):
         await services.request_number_release(uow=uow, clock=clock, viewer=viewer, member_id=w["province_admin"].id,
                                               number="202600000001")
+
+
+@pytest.mark.parametrize(("number", "join", "owner", "province_has", "released", "archive", "kinds"), [
+    ("202000000001", "2020-05", "/1/2/", True, False, True, []),
+    ("202000000001", "2020-05", "/1/9/", True, False, True, ["SEGMENT"]),
+    ("202000000001", "2020-05", None, True, False, False, ["SEGMENT", "MISSING_ARCHIVE"]),
+    ("202000000001", "2020-05", None, False, False, True, []),
+    ("201900000001", "2020-05", None, False, False, True, ["YEAR"]),
+    ("2020-1", "2020-05", None, False, False, True, ["FORMAT"]),
+    (None, "2019-05", None, False, True, False, ["RELEASED"]),
+    (None, "2019-05", None, False, False, False, ["EMPTY"]),
+    (None, "2015-05", None, False, True, False, []),
+])
+def test_num1_irregular_kinds(number, join, owner, province_has, released, archive, kinds):
+    assert rules.irregular_kinds(number=number, join_date=join, province=None, branch_path="/1/2/3/",
+                                 segment_owner_path=owner, province_has_segments=province_has, released=released,
+                                 has_archive=archive) == kinds
+
+
+def test_num7_batch_file_names():
+    assert rules.batch_file_name("张伟+13800138000+入团志愿书.pdf") == ("张伟", "13800138000")
+    assert rules.batch_file_name("张伟13800138000入团志愿书.PDF") == ("张伟", "13800138000")
+    assert rules.batch_file_name("张伟＋１３８００１３８０００＋入团志愿书.pdf") == ("张伟", "13800138000")
+    assert rules.batch_file_name("入团志愿书.pdf") is None
+    assert rules.batch_file_name("张伟+13800138000.pdf") is None

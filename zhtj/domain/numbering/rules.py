@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.numbering.model import Segment
 from zhtj.domain.shared import values
 from zhtj.domain.shared.errors import Problem
@@ -135,3 +136,32 @@ def batch_file_name(file_name: str) -> tuple[str, str] | None:
     """The name and mobile a batch file is named for, or None when the name does not follow NUM-7."""
     found = _BATCH_NAME.match(unicodedata.normalize("NFKC", (file_name or "").strip()))
     return (found["name"].strip(), found["mobile"]) if found else None
+
+
+# NUM-1, NUM-9: kinds of irregular (不规范) numbers, in report order
+IRREGULAR_KINDS = ("RELEASED", "EMPTY", "FORMAT", "YEAR", "SEGMENT", "MISSING_ARCHIVE")
+ARCHIVE_REQUIRED_FROM = "2020"  # MEM-9
+
+
+def irregular_kinds(*, number: str | None, join_date: str | None, province: str | None, branch_path: str,
+                    segment_owner_path: str | None, province_has_segments: bool, released: bool,
+                    has_archive: bool) -> list[str]:
+    """NUM-1's kinds for one member: RELEASED (the number went to another member, NUM-4, and none was given
+    since), EMPTY (required and missing), FORMAT (length or format), YEAR (not the join year), SEGMENT
+    (号段不对, NUM-F6: inside another org's segment, or outside every segment once the province has segments
+    of that year), and MISSING_ARCHIVE (joined 2020 or later with no e-archive, MEM-9)."""
+    kinds = []
+    value = (number or "").strip()
+    year = int(join_date[:4]) if join_date and join_date[:4].isdigit() else None
+    if year is not None:
+        codes = {p.code for p in member_rules.development_number_problems(value, year, province=province)}
+        if "DEVELOPMENT_NUMBER_REQUIRED" in codes:
+            kinds.append("RELEASED" if released else "EMPTY")
+        kinds += [kind for kind in ("FORMAT", "YEAR") if f"DEVELOPMENT_NUMBER_{kind}" in codes]
+    if is_segment_number(value):
+        inside_other = segment_owner_path is not None and not branch_path.startswith(segment_owner_path)
+        if inside_other or (segment_owner_path is None and province_has_segments):
+            kinds.append("SEGMENT")
+    if (join_date or "") >= ARCHIVE_REQUIRED_FROM and not has_archive:
+        kinds.append("MISSING_ARCHIVE")
+    return kinds

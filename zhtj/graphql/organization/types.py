@@ -22,11 +22,13 @@ from zhtj.graphql.relay import BadPageRequest, Connection, decode_cursor, encode
 
 if TYPE_CHECKING:
     from zhtj.graphql.membership.types import CadrePositionType, MemberType
+    from zhtj.graphql.numbering.reports import NumberReport
     from zhtj.graphql.numbering.types import NumberReleaseType, SegmentType
 
 MemberRef = Annotated["MemberType", strawberry.lazy("zhtj.graphql.membership.types")]
 SegmentRef = Annotated["SegmentType", strawberry.lazy("zhtj.graphql.numbering.types")]
 NumberReleaseRef = Annotated["NumberReleaseType", strawberry.lazy("zhtj.graphql.numbering.types")]
+NumberReportRef = Annotated["NumberReport", strawberry.lazy("zhtj.graphql.numbering.reports")]
 CadrePositionRef = Annotated["CadrePositionType", strawberry.lazy("zhtj.graphql.membership.types")]
 
 
@@ -252,6 +254,14 @@ class OrganizationType(relay.Node):
         async with ctx.read() as session:
             found = await pending_releases_of(session, self._org.id)
         return [NumberReleaseType.from_domain(r) for r in found]
+
+    @strawberry.field(description="编号统计 (NUM-1, NUM-9) of this org and everything below it: irregular "
+                                  "development numbers by kind, segment use per domain; for its admins, null for "
+                                  "anyone else.")
+    async def number_report(self, info: Info[Context, Any]) -> NumberReportRef | None:
+        from zhtj.graphql.numbering.reports import number_report
+
+        return await number_report(info, self._org) if self._administered_by_viewer(info) else None
 
     def _administered_by_viewer(self, info: Info[Context, Any]) -> bool:
         viewer = info.context.require_viewer(allow_initial_password=True, allow_pending=True)

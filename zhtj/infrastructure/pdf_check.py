@@ -16,6 +16,7 @@ import sys
 CPU_SECONDS = 10
 MEMORY_BYTES = 512 * 1024 * 1024
 WALL_SECONDS = 20.0
+AT_ONCE = 2
 ANSWERS = ("OK", "NOT_PDF", "ENCRYPTED", "NO_PAGES", "UNREADABLE")
 
 
@@ -68,10 +69,15 @@ class PypdfChecker:
     """PdfChecker (domain/shared/ports.py): the child process's word, or UNREADABLE when it was killed by a
     limit, crashed or took longer than the wall-clock limit."""
 
-    def __init__(self, wall_seconds: float = WALL_SECONDS):
+    def __init__(self, wall_seconds: float = WALL_SECONDS, at_once: int = AT_ONCE):
         self.wall_seconds = wall_seconds
+        self._turns = asyncio.Semaphore(at_once)  # many uploads at once wait here instead of forking as many
 
     async def check(self, content: bytes) -> str:
+        async with self._turns:
+            return await self._check(content)
+
+    async def _check(self, content: bytes) -> str:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-I", "-m", "zhtj.infrastructure.pdf_check",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,

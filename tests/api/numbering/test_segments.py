@@ -133,11 +133,15 @@ async def test_num_f6_num3_entry_checks_the_segment_owner_and_domain(client, t):
 
 async def test_num9_segments_show_their_use_to_admins_in_scope_only(client, t):
     await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    # Entered in 乙省 before the segment existed: counted, but not shown to 甲省's admin (ACC-4).
+    await client.query(ENTER, {"input": student(t.branch2, name="赵强", developmentNumber="202000000060")})
     await allocate(client, t.province, "202000000001", "202000000100")
     await client.query(ENTER, {"input": student(t.class1, name="王芳", developmentNumber="202000000042")})
+    await client.login_as(t.province_admin.id_number, PASSWORD)
     seen = (await client.query(SEGMENTS, {"id": oid(t.province)}))["organization"]["segments"]
     assert seen == [{"start": "202000000001", "end": "202000000100", "domain": "学校领域", "schoolLevel": "高校",
-                     "used": 1, "holders": [{"number": "202000000042", "member": {"name": "王芳"}}]}]
+                     "used": 2, "holders": [{"number": "202000000042", "member": {"name": "王芳"}},
+                                            {"number": "202000000060", "member": None}]}]
     await client.login_as(t.class1_admin.id_number, PASSWORD)
     assert (await client.query(SEGMENTS, {"id": oid(t.province)}))["organization"] is None
     await client.login_as(t.province2_admin.id_number, PASSWORD)

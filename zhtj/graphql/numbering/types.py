@@ -41,7 +41,7 @@ async def _member(info: Info[Context, Any], member_id: int) -> MemberType | None
 @strawberry.type(name="SegmentUse", description="One used number of a segment and who holds it (NUM-9).")
 class SegmentUse:
     number: str
-    member: MemberRef
+    member: MemberRef | None = strawberry.field(description="The holder, if the viewer may see them (ACC-4).")
 
 
 @strawberry.type(name="NumberSegment", description="号段 (NUM-2): numbers start..end of one year and domain, owned "
@@ -94,13 +94,12 @@ class SegmentType(relay.Node):
         async with info.context.read() as session:
             return await loaders.used_count(session, self._segment)
 
-    @strawberry.field(description="NUM-9: the used numbers and the members holding them (at most 500), by number.")
+    @strawberry.field(description="NUM-9: the used numbers and the members holding them (at most 500), by number; "
+                                  "a holder outside the viewer's scope shows the number only.")
     async def holders(self, info: Info[Context, Any]) -> list[SegmentUse]:
         async with info.context.read() as session:
             found = await loaders.holders(session, self._segment)
-        from zhtj.graphql.membership.types import MemberType
-
-        return [SegmentUse(number=m.development_number or "", member=MemberType.from_domain(m)) for m in found]
+        return [SegmentUse(number=m.development_number or "", member=await _member(info, m.id or 0)) for m in found]
 
 
 @strawberry.enum(description="释放申请 (NUM-4): where a request stands.")

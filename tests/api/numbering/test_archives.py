@@ -166,3 +166,17 @@ async def test_mem9_num6_an_uploaded_form_is_no_longer_missing(client, t):
     await upload(client, t.member, pdf_samples.valid_pdf())
     after = (await client.query(MISSING, {"id": mid(t.member["id"])}))["node"]["missingFields"]
     assert "applicationForm" not in after
+
+
+async def test_num6_a_multipart_request_without_a_preflight_forcing_header_is_refused(client, t):
+    """CSRF: a cross-site HTML form can post multipart but cannot add Authorization or Apollo-Require-Preflight."""
+    operations = {"query": UPLOAD, "variables": {"input": {"memberId": mid(t.member["id"]), "file": None}}}
+    form = {"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})}
+    files = {"0": ("form.pdf", pdf_samples.valid_pdf(), "application/pdf")}
+    refused = await client.http.post("/graphql", data=form, files=files)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["extensions"]["code"] == "CSRF_PREFLIGHT_REQUIRED"
+    preflighted = await client.http.post("/graphql", data=form, files=files,
+                                         headers={"Apollo-Require-Preflight": "true"})
+    assert preflighted.status_code == 200
+    assert preflighted.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -1,6 +1,6 @@
 """电子档案 over GraphQL (NUM-6, NUM-7): Member.archive, uploadArchive, uploadArchives, replaceArchive,
-reviewArchive. Files come as GraphQL multipart requests (strawberry's Upload; the app keeps strawberry's
-CSRF rule: a multipart request needs a preflight-forcing header)."""
+reviewArchive. Files come as GraphQL multipart requests (strawberry's Upload), which the app takes only with a
+preflight-forcing header (graphql/uploads.py)."""
 
 from __future__ import annotations
 

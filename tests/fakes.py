@@ -177,6 +177,9 @@ class FakeArchives(FakeRepo):
     async def lock_for(self, member_id: int) -> Any:
         return self.find(member_id=member_id)
 
+    async def of_member(self, member_id: int) -> Any:
+        return self.find(member_id=member_id)
+
 
 class FakeTokens(FakeRepo):
     def __init__(self, ids: itertools.count, uow: FakeUnitOfWork):

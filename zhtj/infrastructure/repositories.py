@@ -362,6 +362,9 @@ class SqlReleases(_Repository):
 
 
 class SqlArchives(_Repository):
+    async def of_member(self, member_id: int) -> Archive | None:
+        return await self.session.scalar(select(Archive).where(member_archives.c.member_id == member_id))
+
     async def lock_for(self, member_id: int) -> Archive | None:
         stmt = select(Archive).where(member_archives.c.member_id == member_id).with_for_update()
         return await self.session.scalar(stmt.execution_options(populate_existing=True))

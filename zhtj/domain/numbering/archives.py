@@ -31,7 +31,7 @@ class Place:
     archive: Archive | None
 
 
-async def _place(uow: UnitOfWork, viewer: Viewer, member_id: int | None) -> Place:
+async def _place(uow: UnitOfWork, viewer: Viewer, member_id: int | None, *, lock: bool = True) -> Place:
     """The member, their branch and archive, if the viewer administers the branch (ACC-4): the branch admin
     or anyone above (NUM-6); otherwise NOT_FOUND, as for a member who does not exist."""
     member = await visible_member(uow, viewer, member_id, "memberId")
@@ -39,7 +39,8 @@ async def _place(uow: UnitOfWork, viewer: Viewer, member_id: int | None) -> Plac
     if branch is None or not administers(viewer, branch):
         raise NotFound("memberId", "团员")
     assert member.id is not None
-    return Place(member, branch, await uow.archives.lock_for(member.id))
+    archive = await (uow.archives.lock_for(member.id) if lock else uow.archives.of_member(member.id))
+    return Place(member, branch, archive)
 
 
 async def _above_branch(uow: UnitOfWork, viewer: Viewer, branch: Organization) -> bool:
@@ -73,7 +74,7 @@ async def check_upload(*, uow: UnitOfWork, viewer: Viewer, pdf: PdfChecker, memb
                        replacing: bool = False, field: str = "file") -> None:
     """NUM-6 before anything is written: scope, the archive's state, size (counted on the bytes read), and
     the PDF itself (opens, not encrypted, at least one page, every page readable)."""
-    place = await _place(uow, viewer, member_id)
+    place = await _place(uow, viewer, member_id, lock=False)  # nothing is written here: no lock held for pypdf
     await _state_problems(uow, viewer, place, replacing)
     problem = rules.archive_size_problem(len(content), field)
     if problem is None:
@@ -158,7 +159,7 @@ async def downloadable(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_
     """The stored name of the member's form (or of its waiting replacement) for an admin over the member's
     branch (NUM-6, ACC-4); None for anyone else or when there is none. Every download is audited."""
     try:
-        place = await _place(uow, viewer, member_id)
+        place = await _place(uow, viewer, member_id, lock=False)
     except NotFound:
         return None
     archive = place.archive

@@ -185,6 +185,7 @@ class ReleaseRepository(Protocol):
 
 class ArchiveRepository(Protocol):
     def add(self, archive: Archive) -> None: ...
+    async def of_member(self, member_id: int) -> Archive | None: ...
     async def lock_for(self, member_id: int) -> Archive | None:
         """The member's e-archive, read afresh and locked until commit."""
 

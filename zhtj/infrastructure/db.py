@@ -2,7 +2,10 @@
 
 SQLite (embedded default): foreign keys on, WAL, a busy timeout and synchronous=FULL on every
 connection; a write transaction begins with BEGIN IMMEDIATE, so concurrent writers queue for the
-lock at BEGIN instead of failing with "database is locked" half-way. Reads begin deferred."""
+lock at BEGIN instead of failing with "database is locked" half-way. The read sessions of requests run
+without an explicit transaction: each statement reads its own snapshot, as in PostgreSQL's READ COMMITTED
+(decision 0003), which saves a BEGIN and its thread round trips on every request and holds no WAL snapshot
+while a long answer is built. Anything else that begins a transaction gets a deferred BEGIN."""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from zhtj.infrastructure.rows import RowReader
+
 WRITE_OPTION = "zhtj_write"
+READ_OPTION = "zhtj_read"
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -31,8 +37,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    write = conn.get_execution_options().get(WRITE_OPTION, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get(WRITE_OPTION, False):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif not options.get(READ_OPTION, False):
+        conn.exec_driver_sql("BEGIN")
 
 
 @dataclass
@@ -40,12 +49,14 @@ class Database:
     engine: AsyncEngine
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
+    rows: RowReader  # plain rows in one round trip, for the hottest reads (rows.py)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     async def dispose(self) -> None:
+        await self.rows.close()
         await self.engine.dispose()
 
 
@@ -62,8 +73,10 @@ def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Databa
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     writer = engine.execution_options(**{WRITE_OPTION: True})
+    reader = engine.execution_options(**{READ_OPTION: True})
     return Database(
         engine=engine,
-        read_sessions=async_sessionmaker(engine, expire_on_commit=False, autoflush=False),
+        read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False),
         write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False),
+        rows=RowReader(engine, BUSY_TIMEOUT_MS),
     )

@@ -10,6 +10,7 @@ from orgapi import oid
 from sqlalchemy import event, insert
 
 from zhtj.domain.organization.model import child_path
+from zhtj.graphql.organization import tree
 from zhtj.infrastructure.tables.schema import organizations
 
 TREE = """query($id: ID!, $n: Int!) { organization(id: $id) { shortName
@@ -41,21 +42,34 @@ async def _grow(db, root, width: int) -> None:
 
 
 async def _statements_for(client, root, width: int, query: str = TREE) -> tuple[int, dict]:
-    """The statements one GraphQL request sends, and its answer (SQLite's explicit BEGIN not counted)."""
+    """The statements one GraphQL request sends, and its answer (SQLite's explicit BEGIN not counted), whether
+    it goes the ordinary way or the planned way (organization/tree.py), which must agree."""
     await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
-    engine = client.app.state.services.db.engine.sync_engine
+    database = client.app.state.services.db
+    engine = database.engine.sync_engine
     seen: list[str] = []
 
     def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
         if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):  # SQLite's explicit BEGIN
             seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        data = await client.query(query, {"id": oid(root), "n": width})
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen), data
+    answers, counts = [], []
+    for planned in (False, True):
+        client.app.state.services.viewers.forget_all()  # each way reads its viewer: one statement
+        tree.ENABLED = planned
+        event.listen(engine, "before_cursor_execute", count)
+        database.rows.observers.append(seen.append)
+        try:
+            answers.append(await client.query(query, {"id": oid(root), "n": width}))
+        finally:
+            tree.ENABLED = True
+            event.remove(engine, "before_cursor_execute", count)
+            database.rows.observers.remove(seen.append)
+        counts.append(len(seen))
+        seen.clear()
+    assert answers[0] == answers[1]
+    assert counts[0] == counts[1] or query != TREE, counts  # the tree's shape goes the planned way
+    return counts[0], answers[0]
 
 
 @pytest.mark.parametrize("width", [3, 30])

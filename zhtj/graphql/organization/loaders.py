@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,11 +30,12 @@ async def org_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organizat
     return [found.get(i) for i in ids]
 
 
-def children_pages(stmt: Select, parent_ids: Sequence[int], first: int, after: tuple[int, int] | None) -> Select:
+def children_pages(stmt: Select, parents: Any, first: Any, after: tuple[Any, Any] | None) -> Select:
     """`stmt` (what to read of each org) narrowed to up to first+1 children of each parent after `after`, in
-    sibling order: one statement for any number of parents."""
+    sibling order: one statement for any number of parents. Each of `parents`, `first` and `after` is a value
+    or a bound parameter (the planned tree path compiles the statement once, organization/tree.py)."""
     rank = func.row_number().over(partition_by=orgs.c.parent_id, order_by=(orgs.c.sort_order, orgs.c.id))
-    inner = select(orgs.c.id, rank.label("rank")).where(orgs.c.parent_id.in_(parent_ids))
+    inner = select(orgs.c.id, rank.label("rank")).where(orgs.c.parent_id.in_(parents))
     if after is not None:
         inner = inner.where(tuple_(orgs.c.sort_order, orgs.c.id) > tuple_(*after))
     ranked = inner.subquery()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from graphql import (
     DocumentNode,
@@ -29,12 +30,12 @@ from graphql import (
     VariableNode,
     value_from_ast_untyped,
 )
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, func, select
 
 from zhtj.domain.identity.scope import can_see_org
 from zhtj.domain.shared import values
 from zhtj.graphql.ids import decode_id, encode_id
-from zhtj.graphql.organization.loaders import children_count_by_parent, children_pages
+from zhtj.graphql.organization.loaders import children_pages
 from zhtj.graphql.relay import decode_cursor, encode_cursor, page_size
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
@@ -50,11 +51,22 @@ SCALARS = {
     "industry": lambda r: r.industry,
     "contactPhone": lambda r: r.contact_phone,
     "schoolCode": lambda r: r.school_code,
-    "graduationDate": lambda r: r.graduation_date.isoformat() if r.graduation_date else None,
+    "graduationDate": lambda r: r.graduation_date and r.graduation_date.isoformat(),
     "depth": lambda r: r.depth,
     "domain": lambda r: values.DOMAIN_OF_INDUSTRY.get(r.industry or ""),
     "__typename": lambda r: "Organization",
 }
+# Built once, compiled once (infrastructure/rows.py).
+def _ids(name: str) -> Any:
+    return bindparam(name, type_=orgs.c.id.type, expanding=True)
+
+
+ROOT = select(*COLUMNS).where(orgs.c.id == bindparam("id", type_=orgs.c.id.type))
+_FIRST = bindparam("first", type_=Integer)
+CHILDREN = children_pages(select(*COLUMNS), _ids("parents"), _FIRST, None)
+CHILDREN_AFTER = children_pages(select(*COLUMNS), _ids("parents"), _FIRST, (
+    bindparam("after_order", type_=orgs.c.sort_order.type), bindparam("after_id", type_=orgs.c.id.type)))
+COUNTS = select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(_ids("parents"))).group_by(orgs.c.parent_id)
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 # Variables a plan may read, by declared type: what each must hold to be read here.
 VARIABLE_KINDS = {"ID": (str, int), "Int": (int,), "String": (str,)}
@@ -254,18 +266,52 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
     if isinstance(raw_id, int):
         raw_id = str(raw_id)
     org_id = decode_id(raw_id, "Organization")
+    rows = context.services.db.rows
     async with context.read() as session:
-        root = (await session.execute(select(*COLUMNS).where(orgs.c.id == org_id))).first() if org_id else None
+        found = await rows.rows(session, ROOT, {"id": org_id}) if org_id else []
+        root = OrgRow._make(found[0]) if found else None
         if root is None or not can_see_org(viewer, root):
             return {plan.key: None}
         try:
-            out = await _levels(session, run, [(root, plan.org)])
+            out = await _levels(Reads(rows, session), run, [(root, plan.org)])
         except NotThisWay:
             return None
     return {plan.key: out[0]}
 
 
-async def _levels(session: Any, run: _Run, level: list[tuple[Any, Org]]) -> list[dict[str, Any]]:
+class OrgRow(NamedTuple):
+    id: int
+    parent_id: int | None
+    path: str
+    short_name: str
+    full_name: str
+    category: str
+    industry: str | None
+    contact_phone: str | None
+    school_code: str | None
+    graduation_date: date | None
+    depth: int
+    sort_order: int
+
+
+@dataclass
+class Reads:
+    rows: Any
+    session: Any
+
+    async def children(self, parent_ids: list[int], first: int, after: tuple[int, int] | None) -> list[OrgRow]:
+        if after is None:
+            found = await self.rows.rows(self.session, CHILDREN, {"parents": parent_ids, "first": first})
+        else:
+            found = await self.rows.rows(self.session, CHILDREN_AFTER, {
+                "parents": parent_ids, "first": first, "after_order": after[0], "after_id": after[1]})
+        return [OrgRow._make(r) for r in found]
+
+    async def counts(self, parent_ids: list[int]) -> dict[int, int]:
+        return dict(await self.rows.rows(self.session, COUNTS, {"parents": parent_ids}))
+
+
+async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list[dict[str, Any]]:
     """Answers for the orgs of one level, reading the next level (all its parents at once) first."""
     wanted: list[tuple[int, Children, int, tuple[int, int] | None]] = []
     for row, org in level:
@@ -280,12 +326,12 @@ async def _levels(session: Any, run: _Run, level: list[tuple[Any, Org]]) -> list
             by_window[(size, after)].append(parent_id)
     for (size, after), parent_ids in by_window.items():
         grouped: dict[int, list[Any]] = defaultdict(list)
-        for child in await session.execute(children_pages(select(*COLUMNS), parent_ids, size, after)):
+        for child in await reads.children(parent_ids, size, after):
             grouped[child.parent_id].append(child)
         for parent_id in parent_ids:
             pages[(parent_id, size, after)] = grouped[parent_id]
     counted = sorted({parent_id for parent_id, children, _, _ in wanted if children.needs_count})
-    counts = dict(zip(counted, await children_count_by_parent(session, counted), strict=True)) if counted else {}
+    counts = await reads.counts(counted) if counted else {}
 
     below: list[tuple[Any, Org]] = []  # the next level, in the order its answers are used
     for parent_id, children, size, after in wanted:
@@ -295,7 +341,7 @@ async def _levels(session: Any, run: _Run, level: list[tuple[Any, Org]]) -> list
                 below += [(r, detail) for r in page]
             elif name == "edges":
                 below += [(r, d) for _, n, d in detail if n == "node" for r in page]
-    answers = iter(await _levels(session, run, below)) if below else iter(())
+    answers = iter(await _levels(reads, run, below)) if below else iter(())
 
     out = []
     for row, org in level:

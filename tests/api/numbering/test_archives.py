@@ -180,3 +180,14 @@ async def test_num6_a_multipart_request_without_a_preflight_forcing_header_is_re
                                          headers={"Apollo-Require-Preflight": "true"})
     assert preflighted.status_code == 200
     assert preflighted.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_num7_a_multipart_body_larger_than_twenty_archives_is_refused_before_it_is_parsed(client, t):
+    from zhtj.graphql.uploads import MAX_MULTIPART_BYTES
+
+    await client.login_as(t.class1_admin.id_number, PASSWORD)
+    refused = await client.http.post("/graphql", content=b"--x--\r\n", headers={
+        "Authorization": f"Bearer {client.token}", "Content-Type": "multipart/form-data; boundary=x",
+        "Content-Length": str(MAX_MULTIPART_BYTES + 1)})
+    assert refused.status_code == 413
+    assert refused.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"

@@ -40,6 +40,8 @@ class Loaders:
         self.member_by_id: DataLoader[int, Member | None] = DataLoader(bind(member_loaders.member_by_id))
         self.archive_by_member_id: DataLoader[int, Archive | None] = DataLoader(
             bind(numbering_loaders.archive_by_member_id))
+        self.member_and_branch_by_id: DataLoader[int, tuple[Member, Organization | None] | None] = DataLoader(
+            bind(member_loaders.member_and_branch_by_id))
         self.positions_by_org_id: DataLoader[int, list[tuple[CadrePosition, Member]]] = DataLoader(
             bind(org_loaders.positions_by_org_id)
         )

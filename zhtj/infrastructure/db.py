@@ -74,9 +74,10 @@ def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Databa
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     writer = engine.execution_options(**{WRITE_OPTION: True})
     reader = engine.execution_options(**{READ_OPTION: True})
+    rows = RowReader(engine, BUSY_TIMEOUT_MS)
     return Database(
         engine=engine,
-        read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False),
+        read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False, info={"rows": rows}),
         write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False),
-        rows=RowReader(engine, BUSY_TIMEOUT_MS),
+        rows=rows,
     )

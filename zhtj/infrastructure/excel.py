@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -32,8 +33,22 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# A text starting with one of these is a formula to a spreadsheet once its cell is edited, or at once when
+# imported as CSV: such cells also get Excel's quote prefix (shown as text, kept as text).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: Cell) -> None:
+    """What people typed is a value, never a formula: openpyxl reads a string starting with "=" as one."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+
+
 def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    """One sheet: a bold, frozen header row, every cell text, each column as wide as its widest cell."""
+    """One sheet: a bold, frozen header row, every cell text (never a formula), each column as wide as its
+    widest cell."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -41,6 +56,9 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -
     sheet.append(list(header))
     for row in rows:
         sheet.append(list(row))
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            as_text(cell)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")

@@ -12,14 +12,37 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import configure_mappers
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 CONNECTIONS = 2
+MAX_STATEMENTS = 200
+T = TypeVar("T")
+
+
+def _manager(cls: type) -> Any:
+    manager = manager_of_class(cls)
+    if not manager.mapper.configured:
+        configure_mappers()
+    return manager
+
+
+def build(cls: type[T], names: list[str], values: Any) -> T:
+    """A domain object from its table's column values, without the ORM's per-row bookkeeping."""
+    obj = _manager(cls).new_instance()
+    obj.__dict__.update(zip(names, values, strict=True))
+    return obj  # type: ignore[no-any-return]
+
+
+def reader_of(session: AsyncSession) -> RowReader:
+    """The RowReader that the session's factory carries (`Session.info`, set in db.create_database)."""
+    return session.info["rows"]
 
 
 class RowReader:
@@ -49,12 +72,20 @@ class RowReader:
         raw = await connection.execute_fetchall(state.statement, state.positional_parameters)
         return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in raw]
 
+    async def objects(self, session: AsyncSession, cls: type[T], statement: Select,
+                      params: dict[str, Any] | None = None) -> list[T]:
+        """Domain objects from a statement that selects every column of `cls`'s table, built without the ORM's
+        per-row bookkeeping (they are read-only answers of one request, never added to a session)."""
+        names = [column.key for column in statement.selected_columns]
+        return [build(cls, names, row) for row in await self.rows(session, statement, params)]
+
     def _compile(self, statement: Select) -> tuple[Any, tuple[Any, ...]]:
         found = self._compiled.get(statement)
         if found is None:
             processors = tuple(column.type._cached_result_processor(self.dialect, None)
                                for column in statement.selected_columns)
             found = self._compiled[statement] = (statement.compile(dialect=self.dialect), processors)
+            assert len(self._compiled) < MAX_STATEMENTS, "statements for RowReader are built once, at import"
         return found
 
     async def _connection(self) -> aiosqlite.Connection:

@@ -8,6 +8,8 @@ import pytest
 from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
 from memberapi import ENTER, ENTER_CADRE, MEMBER, codes, oid, provincial_branch, student, wide
 
+from zhtj.infrastructure.demo import make_id_number
+
 
 @pytest.fixture
 async def branch(root, uow):
@@ -352,3 +354,15 @@ async def test_grassroots_chang_wei_and_hou_bu_are_stored_as_wei_yuan_MEM12(clie
     entered = (await client.query(ENTER_CADRE, {"input": cadre}))["enterCadre"]["member"]
     assert [p["position"] for p in entered["positions"]] == ["委员"]
 
+
+
+async def test_an_id_number_from_no_province_is_refused_MEM4(client, root, branch):
+    """GB/T 2260: 00 and 99 are no province, whatever the check character; 81-83 are residence permits."""
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    for region in ("000000", "990000"):
+        number = make_id_number(region, date(2005, 4, 12), 11)
+        refused = await enter(client, student(branch, idNumber=number, idNumberConfirm=number))
+        assert refused["errors"] == [{"code": "ID_NUMBER_REGION", "field": "idNumber", "rule": "MEM-4",
+                                      "message": "身份证号前两位不是有效的省级行政区划代码，请核对后重新输入"}]
+    permit = make_id_number("810000", date(2005, 4, 12), 11)
+    assert (await enter(client, student(branch, idNumber=permit, idNumberConfirm=permit)))["errors"] == []

@@ -198,3 +198,35 @@ async def test_a_member_editing_their_number_learns_nothing_of_its_holder_NUM4(c
     message = await client.query("""mutation($input: UpdateMemberInput!) { updateMember(input: $input) {
       errors { message } } }""", {"input": {"id": mid(mate), "developmentNumber": "201500000777"}})
     assert message["updateMember"]["errors"] == [{"message": "该发展团员编号已被占用，请与团支部核实"}]
+
+
+async def test_set_secretary_follows_the_one_manages_rule_of_update_member_ACC4_ORG8(client, root, uow, hasher,
+                                                                                    clock):
+    """The committee's admin lives in one of its branches: that branch's admin sees them, but may neither edit
+    them (updateMember) nor make them the branch's secretary and overwrite their mobile (setSecretary)."""
+    committee = await add_org(uow, root, "某大学团委", category="团委", industry="普通高等院校")
+    branch = await add_org(uow, committee, "某班团支部", category="团支部", industry="普通高等院校")
+    boss, _ = await add_person(uow, hasher, clock, name="团委管理员", branch=branch, admin_of=committee,
+                               password="Tuanwei2026")
+    async with uow:
+        (await uow.members.get(boss.id)).mobile = "13811112222"
+        await uow.commit()
+    branch_admin, password = await add_person(uow, hasher, clock, name="支部管理员", branch=branch, admin_of=branch,
+                                              password="Zhibu20260")
+    async with uow:
+        (await uow.members.position(branch_admin.id, branch.id)).position = "委员"  # the secretary's post is free
+        await uow.commit()
+    await client.login_as(branch_admin.id_number, password)
+    edit = await client.query(UPDATE, {"input": {"id": mid(boss), "mobile": "13900000000"}})
+    assert [e["code"] for e in edit["updateMember"]["errors"]] == ["MEMBER_MANAGED_ELSEWHERE"]
+    made = await client.query(SECRETARY, {"input": {"orgId": oid(branch), "idNumber": boss.id_number,
+                                                    "name": "团委管理员", "mobile": "13900000000"}})
+    assert made["setSecretary"]["errors"] == [{"code": "MEMBER_MANAGED_ELSEWHERE", "field": "idNumber",
+                                               "rule": "ACC-4"}]
+    async with uow:
+        assert (await uow.members.get(boss.id)).mobile == "13811112222"
+        assert await uow.members.position(boss.id, branch.id) is None
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)  # who manages them may
+    done = await client.query(SECRETARY, {"input": {"orgId": oid(branch), "idNumber": boss.id_number,
+                                                    "name": "团委管理员", "mobile": "13900000000"}})
+    assert done["setSecretary"]["errors"] == []

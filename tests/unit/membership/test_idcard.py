@@ -30,6 +30,11 @@ for _code in range(0x110000):
         OTHER_DIGITS.setdefault(unicodedata.decimal(_char), []).append(_char)
 
 
+# GB/T 2260's province-level codes, and 81/82/83 of the residence permits for Hong Kong, Macao and Taiwan.
+PROVINCES = ("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
+             "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83")
+
+
 def iso7064_check(first17: str) -> str:
     """ISO 7064 MOD 11-2 as the standard writes it: weights 2^(17-i) mod 11 (i from 0), check = (12 - sum) mod 11."""
     total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(first17))
@@ -39,7 +44,7 @@ def iso7064_check(first17: str) -> str:
 
 @st.composite
 def valid_id_numbers(draw: st.DrawFn) -> str:
-    region = draw(st.text("0123456789", min_size=6, max_size=6))
+    region = draw(st.sampled_from(PROVINCES)) + draw(st.text("0123456789", min_size=4, max_size=4))
     born = draw(st.dates(min_value=date(1940, 1, 1), max_value=TODAY - timedelta(days=1)))
     sequence = draw(st.integers(min_value=0, max_value=999))
     first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
@@ -182,3 +187,20 @@ def test_a_number_with_another_scripts_digit_is_refused_mem_4(value: str, positi
     assert [p.code for p in idcard.problems_of(changed, TODAY)] == ["ID_NUMBER_FORMAT"]
     assert refused(changed)
 
+
+
+@given(st.text("0123456789", min_size=2, max_size=2).filter(lambda p: p not in PROVINCES),
+       st.text("0123456789", min_size=4, max_size=4))
+def test_a_number_from_no_province_is_refused_mem_4(province: str, rest: str) -> None:
+    """MEM-4: the first two digits are a province of GB/T 2260 (or 81/82/83, residence permits); 00 and 99 are
+    none, however right the check character."""
+    first17 = f"{province}{rest}20000101001"
+    problems = idcard.problems_of(first17 + iso7064_check(first17), TODAY)
+    assert [(p.code, p.field, p.rule) for p in problems] == [("ID_NUMBER_REGION", "idNumber", "MEM-4")]
+    assert problems[0].message == "身份证号前两位不是有效的省级行政区划代码，请核对后重新输入"
+
+
+@pytest.mark.parametrize("province", ["81", "82", "83", "71", "65"])
+def test_residence_permits_and_the_last_provinces_are_accepted_mem_4(province: str) -> None:
+    first17 = f"{province}000019990101001"
+    assert isinstance(idcard.parse(first17 + iso7064_check(first17), TODAY), IdNumber)

@@ -179,6 +179,7 @@ async def register_admin(
         problems.add("NAME_REQUIRED", "请填写姓名", "name", "MEM-2")
     elif len(name) > NAME_MAX:
         problems.add("NAME_TOO_LONG", f"姓名不能超过{NAME_MAX}个字", "name", "MEM-2")
+    problems.extend(member_rules.name_character_problems(name))
     problems.extend(member_rules.mobile_problems(mobile, required=True))
     post = member_rules.normalize_position(position, org_category=org.category if org else None)
     person = account = None

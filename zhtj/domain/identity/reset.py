@@ -137,9 +137,13 @@ async def reset_password(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHashe
         problems.raise_if_any()
     assert account is not None and account.id is not None and issued is not None
     throttle.failures, throttle.blocked_until = 0, None
-    login_throttle = await uow.throttles.get(throttle_key(secret, parsed.value))
+    login_key = throttle_key(secret, parsed.value)
+    login_throttle = await uow.throttles.lock(login_key) if await uow.throttles.get(login_key) else None
     if login_throttle is not None:  # the owner proved themself: a login lock ends too
         login_throttle.failures, login_throttle.blocked_until = 0, None
+    # The account's row, locked after the login throttle's as login takes them: a login that checked the old
+    # password either stored its token before (revoked below) or finds the new hash and gets none.
+    account = await uow.accounts.lock(account.id) or account
     account.password_hash = new_hash
     account.must_change_password = False
     account.password_changed_at = now

@@ -73,11 +73,12 @@ async def login(
     _refuse_if_blocked(await uow.throttles.get(key), now)
     account = await uow.accounts.by_id_number(parsed.value)
     await uow.commit()  # nothing is locked while the slow hash is checked
-    if account is None:
+    checked_hash = account.password_hash if account is not None else None
+    if account is None or checked_hash is None:
         await hasher.spend_like_verify(password)  # the same time as a real check
         ok = False
     else:
-        ok = await hasher.verify(account.password_hash, password)
+        ok = await hasher.verify(checked_hash, password)
     throttle = await uow.throttles.lock(key)
     # Attempts that raced a failure which started a wait count for nothing, right or wrong.
     _refuse_if_blocked(throttle, now)
@@ -86,12 +87,17 @@ async def login(
         await uow.commit()  # the failure counts even though the answer is an error
         raise DomainError(BAD_CREDENTIALS)
     assert account is not None and account.id is not None
+    # The token is stored under the account's row lock (after the throttle's, as changePassword takes them): a
+    # change or reset that landed while the hash was checked wins, and one that comes later revokes this token.
+    current = await uow.accounts.lock(account.id)
+    if current is None or current.password_hash != checked_hash:
+        raise DomainError(BAD_CREDENTIALS)  # the password checked is no longer the account's
     throttle.failures = 0
     throttle.blocked_until = None
     token = secrets.token_urlsafe(32)
     uow.tokens.add(AuthToken(token_hash(secret, token), account.id, now, now + lifetime))
     await uow.commit()
-    return Session(token, account)
+    return Session(token, current)
 
 
 def seconds_blocked(throttle: LoginThrottle | None, now: datetime) -> int | None:

@@ -121,6 +121,7 @@ def form_problems(form: MemberForm, *, today: date, org_category: str, province:
     add = problems.append
     if not _text(form.name):
         add(Problem("NAME_REQUIRED", "请填写姓名", "name", "MEM-2"))
+    problems += rules.name_character_problems(form.name)
     problems += rules.id_number_problems(form.id_number, form.id_number_confirm, today=today)
     parsed = idcard.parse(form.id_number or "", today)
     born = None if isinstance(parsed, list) else parsed.birth_date

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from zhtj.domain.membership import idcard
-from zhtj.domain.shared import values
+from zhtj.domain.shared import text, values
 from zhtj.domain.shared.errors import Problem
 
 # MEM-10 (decided): the highest FINISHED level (学历) a student of each study status may have.
@@ -44,6 +44,14 @@ PARTY_APPLICATION_AGE = 18  # MEM-8: the party application is asked, and made, f
 PARTY_JOIN_AGE = 18  # MEM-2: party membership starts at 18 (党章: 年满十八岁)
 
 ID_NUMBER_TAKEN = Problem("ID_NUMBER_TAKEN", "该身份证号已注册", "idNumber", "MEM-4")
+
+
+def name_character_problems(name: str | None, field: str = "name") -> list[Problem]:
+    """MEM-2: a person's name shows what it holds: no zero-width, bidi-control or line-break characters, which
+    would make look-alike duplicates or reversed text (shared/text.py)."""
+    if not text.has_invisible(name):
+        return []
+    return [Problem("NAME_INVISIBLE_CHARACTER", "姓名" + text.INVISIBLE_WORDS, field, "MEM-2")]
 
 # ASCII digits only, matched whole (fullmatch): `\d` would take any script's digits, and `$` a final newline.
 _YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")

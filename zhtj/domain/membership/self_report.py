@@ -5,16 +5,14 @@ unanswered for 30 days ends by itself (ACC-2 decided): it shows as EXPIRED and c
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from zhtj.domain.identity import audit
 from zhtj.domain.identity import rules as account_rules
-from zhtj.domain.identity.model import LoginThrottle
 from zhtj.domain.identity.scope import administers_member, visible_member
-from zhtj.domain.identity.services import Viewer, token_hash, wait_words
-from zhtj.domain.membership import idcard, profile, verification
+from zhtj.domain.identity.services import Viewer, token_hash
+from zhtj.domain.membership import idcard, probing, profile, verification
 from zhtj.domain.membership.model import ACTIVE, AWAITING_REVIEW, RETURNED, WITHDRAWN, Member
 from zhtj.domain.membership.profile import MemberForm
 from zhtj.domain.membership.services import MEMBER_ORGS, _new_person, province_name, uniqueness_problems
@@ -58,9 +56,6 @@ def review_problems(status: str, approve: bool, reason: str | None) -> list[Prob
     return problems
 
 
-PROBING_CODES = ("ID_NUMBER_TAKEN", "DEVELOPMENT_NUMBER_TAKEN")
-
-
 async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer | None,
                       branch_id: int | None, form: MemberForm, password: str | None,
                       secret: str = "", client: str | None = None) -> Member:
@@ -79,10 +74,11 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
         if member.status == ACTIVE:
             raise DomainError.of("SELF_REPORT_NOT_ALLOWED", "您已是团员，无需报到；资料有误请联系所在团支部修改",
                                  None, "MEM-14")
-    # Per client address, with or without a token: a waiting reporter's token must not lift the limit.
-    throttle_key = _probe_key(secret, client) if client else None
-    if throttle_key is not None:
-        _refuse_if_probing(await uow.throttles.get(throttle_key), now)
+    # Per client address, with or without a token: a waiting reporter's token must not lift the limit; with a
+    # token, per account as well, whatever the address.
+    keys = ([_probe_key(secret, client)] if client else []) + ([probing.account_key(viewer)] if viewer else [])
+    for key in keys:
+        probing.refuse_if_probing(await uow.throttles.get(key), now, "SELF_REPORT_THROTTLED", "ACC-2")
     problems: list[Problem] = []
     branch = await uow.organizations.get(branch_id) if branch_id is not None else None
     if branch is not None and branch.category not in MEMBER_ORGS:
@@ -99,8 +95,9 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
             problems += account_rules.password_problems(password, idcard.normalize(form.id_number or ""),
                                                         field="password")
     if problems:
-        if throttle_key is not None and any(p.code in PROBING_CODES for p in problems):
-            await _count_probe(uow, throttle_key, now)
+        if probing.reveals(problems):
+            for key in keys:
+                await probing.count_probe(uow, key, now)
         raise DomainError(problems)
     assert branch is not None and branch.id is not None
     if member is None:
@@ -180,19 +177,3 @@ async def release_reports(uow: UnitOfWork, branch_id: int) -> int:
 
 def _probe_key(secret: str, client: str) -> str:
     return token_hash(secret, "self-report:" + client)
-
-
-def _refuse_if_probing(throttle: LoginThrottle | None, now: datetime) -> None:
-    """Anonymous reports that keep hitting registered ID numbers slow down, then stop for a while, per
-    client address, like wrong passwords (ACC-1): "该身份证号已注册" must not become a lookup service."""
-    if throttle and throttle.blocked_until and now < throttle.blocked_until:
-        seconds = math.ceil((throttle.blocked_until - now).total_seconds())
-        raise DomainError.of("SELF_REPORT_THROTTLED", f"操作过于频繁，请{wait_words(seconds)}后再试", None, "ACC-2")
-
-
-async def _count_probe(uow: UnitOfWork, key: str, now: datetime) -> None:
-    throttle = await uow.throttles.lock(key)
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    throttle.blocked_until = account_rules.blocked_until(throttle.failures, now)
-    await uow.commit()  # counts although the answer is an error

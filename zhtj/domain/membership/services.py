@@ -18,7 +18,7 @@ from zhtj.domain.identity.scope import (
     visible_member,
 )
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership import idcard, profile, rules, verification
+from zhtj.domain.membership import idcard, probing, profile, rules, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.membership.profile import MemberForm
 from zhtj.domain.numbering import services as numbering
@@ -117,20 +117,20 @@ async def _secretary_taken(uow: UnitOfWork, org: Organization | None, form: Memb
 async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
                        branch_id: int | None, form: MemberForm) -> Member:
     """录入团员 (MEM-1..12, NUM-F*, NUM-4): into a branch in scope; every problem of the form at once."""
-    problems: list[Problem] = []
-    branch = await _org_or_problem(uow, viewer, branch_id, "branchId", problems)
-    if branch is not None and branch.category not in MEMBER_ORGS:
-        problems.append(Problem("BRANCH_REQUIRED", "团员只能录入到团支部；团委、团工委、团总支请录入团干部",
-                                "branchId", "MEM-1"))
-    province = await province_name(uow, branch) if branch else None
-    problems += profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
+    # Scope first (ACC-4, NUM-4 decided): until the viewer may enter into this branch, the form is not read.
+    branch = await administered_org(uow, viewer, branch_id, "branchId")
+    if branch.category not in MEMBER_ORGS:
+        raise DomainError.of("BRANCH_REQUIRED", "团员只能录入到团支部；团委、团工委、团总支请录入团干部",
+                             "branchId", "MEM-1")
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
+    province = await province_name(uow, branch)
+    problems = profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
     problems += await uniqueness_problems(uow, viewer, form)
     problems += await numbering.entry_problems(uow, branch=branch, number=form.development_number,
                                                occupation=form.occupation, study_status=form.study_status)
     problems += await _secretary_taken(uow, branch, form)
-    if problems:
-        raise DomainError(problems)
-    assert branch is not None and branch.id is not None
+    await probing.raise_counted(uow, viewer, problems, clock.now())
+    assert branch.id is not None
     member = await _new_person(uow, clock, hasher, form, branch.id)
     assert member.id is not None
     if form.is_cadre:
@@ -157,13 +157,13 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
                       org_id: int | None, form: MemberForm) -> Member:
     """录入团干部 of a committee or leading body (MEM-1, MEM-12). A person already in the system (same ID
     number and name) takes the post in this org as well: one person may be a cadre of several orgs."""
+    org = await administered_org(uow, viewer, org_id, "orgId")  # scope first, as in enter_member
+    if org.category in values.BRANCH_CATEGORIES:
+        raise DomainError.of("CADRE_OF_BRANCH", "团支部的团干部请通过录入团员录入（选择是团干部）", "orgId", "MEM-1")
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
     problems: list[Problem] = []
-    org = await _org_or_problem(uow, viewer, org_id, "orgId", problems)
-    if org is not None and org.category in values.BRANCH_CATEGORIES:
-        message = "团支部的团干部请通过录入团员录入（选择是团干部）"
-        problems.append(Problem("CADRE_OF_BRANCH", message, "orgId", "MEM-1"))
     form = replace(form, is_cadre=True)
-    category = org.category if org else values.LEADING_BODY
+    category = org.category
     existing = await uow.members.by_id_number(idcard.normalize(form.id_number or ""))
     if existing is not None and not await administers_member(uow, viewer, existing):
         existing = None  # someone out of scope: answered exactly as a stranger typed in (ID_NUMBER_TAKEN)
@@ -174,16 +174,15 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
                                          cadre_nature=form.cadre_nature, appointment_method=form.appointment_method,
                                          position_since=form.position_since, on_duty=form.on_duty,
                                          today=today(clock))
-        if org is not None and existing.id is not None and await uow.members.position(existing.id, org.id or 0):
+        if existing.id is not None and await uow.members.position(existing.id, org.id or 0):
             problems.append(Problem("ALREADY_CADRE", "该人员已是本组织的团干部，请使用职务变更", "idNumber", "MEM-12"))
     else:
-        province = await province_name(uow, org) if org else None
+        province = await province_name(uow, org)
         problems += profile.form_problems(form, today=today(clock), org_category=category, province=province)
         problems += await uniqueness_problems(uow, viewer, form)
     problems += await _secretary_taken(uow, org, form, existing.id if existing else None)
-    if problems:
-        raise DomainError(problems)
-    assert org is not None and org.id is not None
+    await probing.raise_counted(uow, viewer, problems, clock.now())
+    assert org.id is not None
     member = existing or await _new_person(uow, clock, hasher, form, None)
     assert member.id is not None
     member.is_cadre = True
@@ -209,6 +208,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
                for name in changes if name not in SELF_EDITABLE]
         if own:
             raise DomainError(own)
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
     current = MemberForm.of(member)
     form = current.merged(changes)
     id_changed = "id_number" in changes and idcard.normalize(changes["id_number"] or "") != member.id_number
@@ -231,8 +231,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     # Who holds a number or an ID (NUM-4's hint) is for an admin entering people, not for a member's own edit.
     manager = viewer if manages else None
     problems += await uniqueness_problems(uow, manager, form, except_id=member.id)
-    if problems:
-        raise DomainError(problems)
+    await probing.raise_counted(uow, viewer, problems, clock.now())
     name_changed = (form.name or "").strip() != member.name
     profile.apply(form, member)
     if id_changed:

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from zhtj.domain.organization.model import Organization, is_within
+from zhtj.domain.shared import text
 from zhtj.domain.shared import values as v
 from zhtj.domain.shared.errors import Problem
 
@@ -99,6 +100,8 @@ def name_problems(value: str | None, *, field: str) -> list[Problem]:
         return [Problem(f"{prefix}_REQUIRED", f"请填写{label}", field, "ORG-3")]
     if len(name) > limit:
         return [Problem(f"{prefix}_TOO_LONG", f"{label}不能超过{limit}个字", field, "ORG-3")]
+    if text.has_invisible(name):  # look-alike siblings, reversed text (shared/text.py)
+        return [Problem(f"{prefix}_INVISIBLE_CHARACTER", label + text.INVISIBLE_WORDS, field, "ORG-3")]
     return []
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 from zhtj.domain.identity import audit
 from zhtj.domain.identity import rules as account_rules
 from zhtj.domain.identity.model import Account
-from zhtj.domain.identity.scope import administered_org
+from zhtj.domain.identity.scope import administered_org, manages_member
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership import idcard
+from zhtj.domain.membership import idcard, probing
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.membership.services import existing_person_problems, refresh_cadre_flag
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
-from zhtj.domain.shared.errors import Problems
+from zhtj.domain.shared.errors import Problem, Problems
 from zhtj.domain.shared.ports import PasswordHasher, UnitOfWork
 
 
@@ -24,6 +24,7 @@ async def set_secretary(
 ) -> Member:
     org = await administered_org(uow, viewer, org_id, "orgId")
     assert org.id is not None
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())  # MEM-4: no lookup service of ID numbers
     problems = Problems()
     parsed = idcard.parse(id_number, today(clock), field="idNumber", rule="ORG-8")
     if isinstance(parsed, list):
@@ -31,10 +32,14 @@ async def set_secretary(
     name = (name or "").strip()
     if not name:
         problems.add("NAME_REQUIRED", "请填写书记姓名", "name", "ORG-8")
+    problems.extend(member_rules.name_character_problems(name))
     problems.extend(member_rules.mobile_problems(mobile))
     person = None if isinstance(parsed, list) else await uow.members.by_id_number(parsed.value)
     if person is not None and name:
-        problems.extend(await existing_person_problems(uow, viewer, person, name))
+        found = await existing_person_problems(uow, viewer, person, name)
+        if not found and not await manages_member(uow, viewer, person):  # the one rule of updateMember (ACC-4)
+            found = [Problem("MEMBER_MANAGED_ELSEWHERE", "该人员的信息由其所在组织的管理员修改", "idNumber", "ACC-4")]
+        problems.extend(found)
     if not isinstance(parsed, list):  # MEM-6: a cadre is at least 14
         problems.extend(member_rules.age_now_problems(parsed.birth_date, today=today(clock), is_cadre=True))
     current = [p for p in await uow.members.positions_in(org.id) if p.position == values.SECRETARY]
@@ -42,7 +47,7 @@ async def set_secretary(
     for old in current:
         if old.member_id in admins and (person is None or old.member_id != person.id):
             problems.add("OLD_SECRETARY_IS_ADMIN", "原书记仍是本组织管理员，请先取消其管理员权限", "idNumber", "MEM-12")
-    problems.raise_if_any()
+    await probing.raise_counted(uow, viewer, problems.items, clock.now())
     assert not isinstance(parsed, list)
     now = clock.now()
     if person is None:

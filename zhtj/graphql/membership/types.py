@@ -58,10 +58,13 @@ async def visible_member(info: Info[Context, Any], member_id: int) -> Member | N
     holding a post in an org in scope."""
     ctx = info.context
     viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
-    member = await ctx.loaders.member_by_id.load(member_id)
-    if member is None:
+    found = await ctx.loaders.member_and_branch_by_id.load(member_id)  # one statement for both
+    if found is None:
         return None
-    branch = await ctx.loaders.org_by_id.load(member.branch_id) if member.branch_id else None
+    member, branch = found
+    ctx.loaders.member_by_id.prime(member_id, member)
+    if branch is not None:
+        ctx.loaders.org_by_id.prime(branch.id, branch)
     if can_see_member(viewer, member_id, branch) or await _administered(info, member):
         return member
     return None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Integer, Select, and_, bindparam, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.identity.model import OrgAdmin
@@ -15,6 +15,7 @@ from zhtj.domain.membership import self_report
 from zhtj.domain.membership.model import ACTIVE, AWAITING_REVIEW, CadrePosition, Member
 from zhtj.domain.organization.model import Organization, subtree_bounds
 from zhtj.domain.shared import values
+from zhtj.infrastructure.rows import reader_of
 from zhtj.infrastructure.tables.schema import accounts, cadre_positions, members
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
@@ -26,7 +27,7 @@ class PageKey(NamedTuple):
 
 
 async def org_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organization | None]:
-    found = {o.id: o for o in await session.scalars(select(Organization).where(orgs.c.id.in_(ids)))}
+    found = {o.id: o for o in await reader_of(session).objects(session, Organization, ORGS_BY_ID, {"ids": list(ids)})}
     return [found.get(i) for i in ids]
 
 
@@ -52,15 +53,30 @@ async def children_page_by_parent(session: AsyncSession, keys: Sequence[PageKey]
     for key in keys:
         by_window[(key.first, key.after)].append(key.parent_id)
     pages: dict[PageKey, list[Organization]] = {}
+    reader = reader_of(session)
     for (first, after), parent_ids in by_window.items():
-        stmt = children_pages(select(Organization), parent_ids, first, after)
+        params: dict[str, Any] = {"parents": parent_ids, "first": first}
+        if after is not None:
+            params.update(after_order=after[0], after_id=after[1])
         grouped: dict[int, list[Organization]] = defaultdict(list)
-        for org in await session.scalars(stmt):
+        for org in await reader.objects(session, Organization, CHILDREN_AFTER if after else CHILDREN, params):
             assert org.parent_id is not None
             grouped[org.parent_id].append(org)
         for parent_id in parent_ids:
             pages[PageKey(parent_id, first, after)] = grouped.get(parent_id, [])
     return [pages[key] for key in keys]
+
+
+def id_list_param(name: str) -> Any:
+    return bindparam(name, type_=orgs.c.id.type, expanding=True)
+
+
+# Built once, compiled once (infrastructure/rows.py).
+ORGS_BY_ID = select(orgs).where(orgs.c.id.in_(id_list_param("ids")))
+FIRST_PARAM = bindparam("first", type_=Integer)
+AFTER_PARAMS = (bindparam("after_order", type_=orgs.c.sort_order.type), bindparam("after_id", type_=orgs.c.id.type))
+CHILDREN = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, None)
+CHILDREN_AFTER = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
 
 
 async def children_count_by_parent(session: AsyncSession, parent_ids: Sequence[int]) -> list[int]:

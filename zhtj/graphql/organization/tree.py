@@ -30,12 +30,12 @@ from graphql import (
     VariableNode,
     value_from_ast_untyped,
 )
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 
 from zhtj.domain.identity.scope import can_see_org
 from zhtj.domain.shared import values
 from zhtj.graphql.ids import decode_id, encode_id
-from zhtj.graphql.organization.loaders import children_pages
+from zhtj.graphql.organization.loaders import AFTER_PARAMS, FIRST_PARAM, children_pages, id_list_param
 from zhtj.graphql.relay import decode_cursor, encode_cursor, page_size
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
@@ -57,16 +57,12 @@ SCALARS = {
     "__typename": lambda r: "Organization",
 }
 # Built once, compiled once (infrastructure/rows.py).
-def _ids(name: str) -> Any:
-    return bindparam(name, type_=orgs.c.id.type, expanding=True)
-
-
+# Built once, compiled once (infrastructure/rows.py).
 ROOT = select(*COLUMNS).where(orgs.c.id == bindparam("id", type_=orgs.c.id.type))
-_FIRST = bindparam("first", type_=Integer)
-CHILDREN = children_pages(select(*COLUMNS), _ids("parents"), _FIRST, None)
-CHILDREN_AFTER = children_pages(select(*COLUMNS), _ids("parents"), _FIRST, (
-    bindparam("after_order", type_=orgs.c.sort_order.type), bindparam("after_id", type_=orgs.c.id.type)))
-COUNTS = select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(_ids("parents"))).group_by(orgs.c.parent_id)
+CHILDREN = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, None)
+CHILDREN_AFTER = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
+COUNTS = (select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(id_list_param("parents")))
+          .group_by(orgs.c.parent_id))
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 # Variables a plan may read, by declared type: what each must hold to be read here.
 VARIABLE_KINDS = {"ID": (str, int), "Int": (int,), "String": (str,)}

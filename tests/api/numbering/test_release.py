@@ -98,3 +98,11 @@ async def test_num4_a_release_is_asked_only_for_a_member_you_manage_and_a_number
     worker = await _enter(client, t.company_branch, "201900000001", "赵强", joinDate="2019-05")
     # 赵强's branch is not under the segment's owner (某大学团委): the number is not theirs to get (NUM-F6).
     assert codes(await request(client, worker, "202000000042")) == ["NUMBER_SEGMENT_NOT_OURS"]
+
+
+async def test_num4_asking_for_free_numbers_is_throttled_per_account(client, t):
+    """NUM-4 decided: answers that tell whether a number is taken are counted like wrong passwords."""
+    await client.login_as(t.school_admin.id_number, PASSWORD)
+    answers = [codes(await request(client, t.wanting, f"2020000000{60 + i}")) for i in range(8)]
+    assert answers[0] == ["NUMBER_NOT_TAKEN"]
+    assert answers[-1] == ["LOOKUP_THROTTLED"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from zhtj.domain.identity import audit
 from zhtj.domain.identity.scope import administered_org, administers, manages_member, visible_member
 from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership import probing
 from zhtj.domain.numbering import rules
 from zhtj.domain.numbering.model import (
     RELEASE_APPROVED,
@@ -95,8 +96,10 @@ async def request_number_release(*, uow: UnitOfWork, clock: Clock, viewer: Viewe
     number = (number or "").strip()
     if not rules.is_segment_number(number):
         raise DomainError.of("DEVELOPMENT_NUMBER_FORMAT", "发展团员编号格式错误", "developmentNumber", "NUM-F4")
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
     holder = await uow.members.by_development_number(number)
-    if holder is None:
+    if holder is None:  # says whether a number is taken: counted like entry's answers (NUM-4 decided)
+        await probing.count_probe(uow, probing.account_key(viewer), clock.now())
         raise DomainError.of("NUMBER_NOT_TAKEN", "该发展团员编号未被占用，可直接填写", "developmentNumber", "NUM-4")
     if holder.id == member.id:
         raise DomainError.of("NUMBER_ALREADY_HELD", "该团员已持有此发展团员编号", "developmentNumber", "NUM-4")

@@ -14,8 +14,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -27,6 +29,7 @@ from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
+from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download
 from zhtj.graphql.schema import schema
@@ -44,24 +47,50 @@ from zhtj.settings import Settings
 log = logging.getLogger("zhtj")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _CONTEXTS = "zhtj.contexts"
+_REQUEST_ID_KEY = "zhtj.request_id"
+NOT_AN_OBJECT = "请求体必须是 JSON 对象"
+_REFUSALS = {  # strawberry's words for a request it cannot read, as our users read them
+    "Unable to parse request body as JSON": "请求体不是有效的 JSON",
+    "Batching is not enabled": "不支持批量请求，请一次发送一个查询",
+    "No GraphQL query found in the request": "请求中没有 GraphQL 查询",
+    "Unsupported content type": "不支持的 Content-Type，请使用 application/json",
+}
 
 
-class GraphQLView(GraphQL[Context, None]):
+class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
     def __init__(self, services: Services):
         super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.services = services
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Every answer carries `Cache-Control: no-store` (personal data) and the request id; a request that
+        cannot be read answers 400 in the usual error shape, never a plain-text page."""
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = scope[_REQUEST_ID_KEY] = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as refused:
+            message = _REFUSALS.get(refused.reason, refused.reason)
+            response = Response(orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {
+                "code": "BAD_REQUEST", "requestId": request_id}}]}), status_code=refused.status_code,
+                media_type="application/json")
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Request-ID"] = request_id
+        await response(scope, receive, send)
+
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
+        decoded = orjson.loads(data)
+        if not isinstance(decoded, dict | list):  # 42, null, "x": JSON, but no request
+            raise HTTPException(400, NOT_AN_OBJECT)
+        return decoded
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        given = request.headers.get("x-request-id", "")
-        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
-        if response is not None:
-            response.headers["X-Request-ID"] = request_id
+        request_id = request.scope.get(_REQUEST_ID_KEY) or uuid.uuid4().hex
         token = _bearer(request.headers.get("authorization", ""))
         viewers = self.services.viewers
         assert viewers is not None
@@ -172,6 +201,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            ASSETS_ROUTE,
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),

@@ -31,7 +31,8 @@ def api_error(error: GraphQLError, request_id: str) -> tuple[GraphQLError, bool]
     if isinstance(original, AccessDenied):
         return _with(error, original.message, {"code": original.code, "requestId": request_id}), False
     if original is None:  # syntax and validation errors: the client's own query
-        extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
+        code = "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
+        extensions = {"code": code, **(error.extensions or {})}
         return _with(error, error.message, {**extensions, "requestId": request_id}), False
     if isinstance(original, GraphQLError) and original.original_error is None:
         return _with(error, error.message, {"code": "BAD_USER_INPUT", "requestId": request_id}), False

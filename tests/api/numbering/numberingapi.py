@@ -23,6 +23,8 @@ REVIEW_RELEASE = f"""mutation($input: ReviewNumberReleaseInput!) {{ reviewNumber
   {ERRORS} }} }}"""
 ENTER = f"""mutation($input: EnterMemberInput!) {{ enterMember(input: $input) {{
   member {{ id name developmentNumber }} {ERRORS} }} }}"""
+UPDATE = f"""mutation($input: UpdateMemberInput!) {{ updateMember(input: $input) {{
+  member {{ developmentNumber }} {ERRORS} }} }}"""
 TO_REVIEW = """query($id: ID!) { organization(id: $id) { numberReleasesToReview { id number status } } }"""
 
 

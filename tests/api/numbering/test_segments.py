@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from numberingapi import ALLOCATE, ENTER, PASSWORD, SEGMENTS, codes, league, oid, student
+from numberingapi import ALLOCATE, ENTER, PASSWORD, SEGMENTS, UPDATE, codes, league, mid, oid, student
 
 
 @pytest.fixture
@@ -155,3 +155,25 @@ async def test_num4_two_concurrent_entries_of_one_number_one_wins(client, t):
     payloads = [a.json()["data"]["enterMember"] for a in answers]
     assert sorted(bool(p["member"]) for p in payloads) == [False, True]
     assert [(e["code"], e["rule"]) for p in payloads for e in p["errors"]] == [("DEVELOPMENT_NUMBER_TAKEN", "NUM-4")]
+
+
+async def test_num_f6_a_changed_number_is_checked_like_an_entered_one(client, t):
+    """updateMember (NUM-5) gives no way around NUM-F6: a new number lies in a segment of the member's branch."""
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    await allocate(client, t.province, "202000000001", "202000000100")
+    await client.login_as(t.province_admin.id_number, PASSWORD)
+    await allocate(client, t.school, "202000000001", "202000000050")
+    await client.login_as(t.school_admin.id_number, PASSWORD)
+    await allocate(client, t.class1, "202000000001", "202000000010")
+    entered = await client.query(ENTER, {"input": student(t.class2, developmentNumber="202000000020")})
+    member = entered["enterMember"]["member"]
+
+    async def update(number):
+        fields = {"id": mid(member["id"]), "developmentNumber": number}
+        return (await client.query(UPDATE, {"input": fields}))["updateMember"]
+
+    assert [(e["code"], e["rule"]) for e in (await update("202000000005"))["errors"]] == [
+        ("NUMBER_SEGMENT_NOT_OURS", "NUM-F6")]
+    assert codes(await update("202000000500")) == ["NUMBER_OUTSIDE_SEGMENTS"]
+    moved = await update("202000000030")
+    assert moved["errors"] == [] and moved["member"]["developmentNumber"] == "202000000030"

@@ -231,6 +231,10 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     # Who holds a number or an ID (NUM-4's hint) is for an admin entering people, not for a member's own edit.
     manager = viewer if manages else None
     problems += await uniqueness_problems(uow, manager, form, except_id=member.id)
+    if (form.development_number or "") != (member.development_number or ""):  # a new number: NUM-F6, NUM-3
+        branch = await uow.organizations.get(member.branch_id) if member.branch_id else None
+        problems += await numbering.entry_problems(uow, branch=branch, number=form.development_number,
+                                                   occupation=form.occupation, study_status=form.study_status)
     await probing.raise_counted(uow, viewer, problems, clock.now())
     name_changed = (form.name or "").strip() != member.name
     profile.apply(form, member)

@@ -61,7 +61,8 @@ class Reader:
     async def close_session(self) -> None:
         if self.session is not None:
             session, self.session = self.session, None
-            await session.close()
+            if session.in_transaction():  # a session that never held a connection has nothing to close
+                await session.close()
 
 
 class Context:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 
 from zhtj.graphql.errors import api_error
@@ -44,6 +44,19 @@ def _gated(resolve: Any, name: str) -> Any:
     return gated
 
 
+def shown_errors(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
+    """The errors as the client sees them; the unexpected ones logged with the request id."""
+    shown = []
+    for error in errors:
+        public, unexpected = api_error(error, request_id)
+        if unexpected:
+            log.error("request %s: %s", request_id, error.message,
+                      exc_info=(type(error.original_error), error.original_error,
+                                error.original_error.__traceback__) if error.original_error else None)
+        shown.append(public)
+    return shown
+
+
 class RequestErrors(SchemaExtension):
     """Unexpected errors are masked ("服务器内部错误") and logged with the request id, which every
     error and the response's `extensions.requestId` carry."""
@@ -53,16 +66,7 @@ class RequestErrors(SchemaExtension):
         result = self.execution_context.result
         if not result or not getattr(result, "errors", None):
             return
-        request_id = self._request_id()
-        shown = []
-        for error in result.errors:
-            public, unexpected = api_error(error, request_id)
-            if unexpected:
-                log.error("request %s: %s", request_id, error.message,
-                          exc_info=(type(error.original_error), error.original_error,
-                                    error.original_error.__traceback__) if error.original_error else None)
-            shown.append(public)
-        result.errors = shown
+        result.errors = shown_errors(result.errors, self._request_id())
 
     def get_results(self) -> dict[str, Any]:
         return {"requestId": self._request_id()}

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, execute, get_operation_ast
 from strawberry import relay
+from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionResult, Info
+from strawberry.utils.await_maybe import await_maybe
 
 from zhtj.graphql.context import Context
-from zhtj.graphql.documents import CheckedDocuments, documents, has_control_characters
-from zhtj.graphql.extensions import RequestErrors, gate_root_fields
+from zhtj.graphql.documents import Checked, CheckedDocuments, documents, has_control_characters
+from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
@@ -64,29 +68,49 @@ class Schema(strawberry.Schema):
         self, query: str | None, variable_values: dict[str, Any] | None = None, context_value: Any = None,
         root_value: Any = None, operation_name: str | None = None, **kwargs: Any,
     ) -> ExecutionResult:
-        """The org tree's hot shape goes the planned way (organization/tree.py), everything else the ordinary
-        way; a document takes the planned way only once it has been validated here without errors."""
-        if tree.ENABLED and query and isinstance(context_value, Context):
-            data = await _planned(query, variable_values, context_value, operation_name)
-            if data is not None:
-                return ExecutionResult(data=data, errors=None, extensions={"requestId": context_value.request_id})
+        """A text validated here before without errors runs straight on graphql-core (decision 0011): the org
+        tree's hot shape the planned way (organization/tree.py), anything else with the same resolvers, gate and
+        error masking but without strawberry's per-request extension machinery. A text seen for the first time,
+        or one with errors, goes strawberry's whole way, which parses, validates and words every error."""
+        checked = documents.get(query) if query and isinstance(context_value, Context) else None
+        if checked is not None and checked.validation == [] and not checked.control_in_literals \
+                and not has_control_characters(variable_values):
+            assert isinstance(context_value, Context)
+            operation = _operation(checked, operation_name, kwargs.get("allowed_operation_types"))
+            if operation is not None:
+                request_id = context_value.request_id
+                if tree.ENABLED and operation.operation == OperationType.QUERY:
+                    data = await _planned(checked, variable_values, context_value, operation_name)
+                    if data is not None:
+                        return ExecutionResult(data=data, errors=None, extensions={"requestId": request_id})
+                result = await await_maybe(execute(
+                    self._schema, checked.document, root_value=root_value, variable_values=variable_values,
+                    operation_name=operation_name, context_value=context_value, is_awaitable=optimized_is_awaitable))
+                errors = shown_errors(result.errors, request_id) if result.errors else None
+                return ExecutionResult(data=result.data, errors=errors, extensions={"requestId": request_id})
         return await super().execute(query, variable_values, context_value, root_value, operation_name, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Logged by RequestErrors, with the request id; nothing to add here."""
 
 
-async def _planned(query: str, variables: dict[str, Any] | None, context: Context,
-                   operation_name: str | None) -> dict[str, Any] | None:
-    checked = documents.get(query)
-    if checked is None or checked.validation != [] or checked.control_in_literals:
+def _operation(checked: Checked, operation_name: str | None,
+               allowed: Iterable[Any] | None) -> OperationDefinitionNode | None:
+    """The operation to run, if it is one the request may run (GET: queries only); otherwise None, and the
+    ordinary way answers as it does."""
+    operation = get_operation_ast(checked.document, operation_name)
+    allowed_kinds = {kind.value for kind in allowed or DEFAULT_ALLOWED_OPERATION_TYPES}  # strawberry's enum
+    if operation is None or operation.operation.value not in allowed_kinds:
         return None
+    return operation
+
+
+async def _planned(checked: Checked, variables: dict[str, Any] | None, context: Context,
+                   operation_name: str | None) -> dict[str, Any] | None:
     if operation_name not in checked.plans:
         checked.plans[operation_name] = tree.plan_for(checked.document, operation_name)
     plan = checked.plans[operation_name]
-    if plan is None or has_control_characters(variables):
-        return None
-    return await tree.answer(context, plan, variables)
+    return None if plan is None else await tree.answer(context, plan, variables)
 
 
 def build_schema() -> Schema:

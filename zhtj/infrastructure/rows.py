@@ -23,6 +23,7 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 
 CONNECTIONS = 2
 MAX_STATEMENTS = 200
+MAX_EXPANSIONS = 2_000  # statements × IN-list lengths (a level of the tree lists up to a few hundred parents)
 T = TypeVar("T")
 
 
@@ -55,6 +56,7 @@ class RowReader:
         self._next = itertools.count()
         self._opening = asyncio.Lock()
         self._compiled: dict[Select, tuple[Any, tuple[Any, ...]]] = {}  # statements built once, at import
+        self._expansions: dict[Any, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         # Called with each statement sent past SQLAlchemy (its own events see the rest): statement counts in tests.
         self.observers: list[Callable[[str], None]] = []
 
@@ -64,12 +66,11 @@ class RowReader:
         parameters (expanding ones for IN lists), and its compiled form is kept with it."""
         if self._sqlite_path is None:
             return [tuple(row) for row in await session.execute(statement, params or {})]
-        compiled, processors = self._compile(statement)
-        state = compiled.construct_expanded_state(params or {})
+        sql, values, processors = self._expanded(statement, params or {})
         connection = await self._connection()
         for observe in self.observers:
-            observe(state.statement)
-        raw = await connection.execute_fetchall(state.statement, state.positional_parameters)
+            observe(sql)
+        raw = await connection.execute_fetchall(sql, values)
         return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in raw]
 
     async def objects(self, session: AsyncSession, cls: type[T], statement: Select,
@@ -78,6 +79,33 @@ class RowReader:
         per-row bookkeeping (they are read-only answers of one request, never added to a session)."""
         names = [column.key for column in statement.selected_columns]
         return [build(cls, names, row) for row in await self.rows(session, statement, params)]
+
+    def _expanded(self, statement: Select, params: dict[str, Any]) -> tuple[str, list[Any], tuple[Any, ...]]:
+        """The SQL with its IN lists expanded and the values in order. The expansion is kept per statement and
+        list lengths (SQLAlchemy names the expanded values `name_1`, `name_2`, …)."""
+        compiled, processors = self._compile(statement)
+        lengths = tuple(sorted((k, len(v)) for k, v in params.items() if isinstance(v, list | tuple)))
+        if any(n == 0 for _, n in lengths):  # an empty IN list is rendered specially: SQLAlchemy's own way
+            state = compiled.construct_expanded_state(params)
+            return state.statement, list(state.positional_parameters), processors
+        key = (statement, lengths)
+        found = self._expansions.get(key)
+        if found is None:
+            state = compiled.construct_expanded_state(params)
+            listed = {k for k, _ in lengths}
+            bound = {k: v for k, v in state.parameters.items()  # values written into the statement itself
+                     if k not in params and not any(k.startswith(f"{name}_") for name in listed)}
+            found = self._expansions[key] = (state.statement, tuple(state.positiontup or ()), bound)
+            if len(self._expansions) > MAX_EXPANSIONS:
+                self._expansions.clear()
+        sql, names, bound = found
+        values = dict(bound)
+        for name, value in params.items():
+            if isinstance(value, list | tuple):
+                values.update((f"{name}_{i}", item) for i, item in enumerate(value, 1))
+            else:
+                values[name] = value
+        return sql, [values[name] for name in names], processors
 
     def _compile(self, statement: Select) -> tuple[Any, tuple[Any, ...]]:
         found = self._compiled.get(statement)

@@ -114,6 +114,9 @@ class FakeRepo(_Store):
     async def by_development_number(self, number: str) -> Member | None:
         return self.find(development_number=number)
 
+    async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
+        return [m for m in self.rows if m.name == name and m.mobile == mobile]
+
     async def school_code_below(self, path: str) -> bool:
         return any(o.path.startswith(path) and o.path != path and o.school_code for o in self.rows)
 
@@ -151,6 +154,33 @@ class FakeResetCodes(FakeRepo):
         return [c for c in self.rows if c.account_id == account_id and c.used_at is None]
 
 
+class FakeSegments(FakeRepo):
+    """号段 (NUM-2); the year's lock is nothing here (nothing runs concurrently)."""
+
+    async def lock_year(self, year: int) -> None:
+        return None
+
+    async def overlapping(self, start: str, end: str) -> list[Any]:
+        return [s for s in self.rows if s.year == int(start[:4]) and s.start <= end and s.end >= start]
+
+    async def any_below(self, year: int, path: str) -> bool:
+        return any(s.year == year and o.id == s.org_id and o.path.startswith(path)
+                   for s in self.rows for o in self.orgs.rows)
+
+
+class FakeReleases(FakeRepo):
+    async def pending_for(self, number: str) -> Any:
+        return self.find(number=number, status="PENDING")
+
+
+class FakeArchives(FakeRepo):
+    async def lock_for(self, member_id: int) -> Any:
+        return self.find(member_id=member_id)
+
+    async def of_member(self, member_id: int) -> Any:
+        return self.find(member_id=member_id)
+
+
 class FakeTokens(FakeRepo):
     def __init__(self, ids: itertools.count, uow: FakeUnitOfWork):
         super().__init__(ids)
@@ -179,6 +209,10 @@ class FakeUnitOfWork:
         self.audit = FakeRepo(ids)
         self.admin_codes = FakeAdminCodes(ids)
         self.reset_codes = FakeResetCodes(ids)
+        self.segments = FakeSegments(ids)
+        self.segments.orgs = self.organizations  # type: ignore[attr-defined]
+        self.releases = FakeReleases(ids)
+        self.archives = FakeArchives(ids)
         self.commits = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:

@@ -31,7 +31,9 @@ from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
+from zhtj.graphql.numbering.routes import archive_download
 from zhtj.graphql.schema import schema
+from zhtj.graphql.uploads import PreflightOnlyUploads
 from zhtj.infrastructure import downloads, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
@@ -131,7 +133,7 @@ def create_app(
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
     services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
                         verifier=verifier or default_verifier(settings), viewers=viewers)
-    graphql_app = ClosingContexts(GraphQLView(services))
+    graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services)))
     files = LocalFiles(settings.files_dir)
 
     async def healthz(_: Request) -> Response:
@@ -203,6 +205,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),
+            Route("/members/{id}/archive", archive_download(services)),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
         lifespan=lifespan,

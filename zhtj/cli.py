@@ -1,4 +1,4 @@
-"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, schema."""
+"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, files cleanup, schema."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from zhtj.infrastructure import migrate
 app = typer.Typer(help="智慧团建 (zhtj): the league's GraphQL service.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+files_app = typer.Typer(help="Stored files (e-archives).", no_args_is_help=True)
+app.add_typer(files_app, name="files")
 
 
 @app.command()
@@ -93,6 +95,30 @@ def verify_pending() -> None:
     done = asyncio.run(run(settings))
     typer.echo(f"name/ID checks: {done.checked} asked ({done.passed} passed, {done.failed} failed, "
                f"{done.unanswered} unanswered), {done.ended} past 72 h ended")
+
+
+@files_app.command("cleanup")
+def files_cleanup(
+    grace_minutes: float = typer.Option(60.0, help="Keep unnamed files younger than this (uploads in flight)."),
+) -> None:
+    """Removes stored e-archive files that no row names (NUM-6): left by a crash between writing a file and
+    committing its row, by a re-upload, or by an approved replacement."""
+    from zhtj.infrastructure.db import create_database
+    from zhtj.infrastructure.file_cleanup import cleanup_archives
+    from zhtj.infrastructure.files import LocalFiles
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+
+    async def run() -> list[str]:
+        db = create_database(settings.database_url)
+        try:
+            return await cleanup_archives(db, LocalFiles(settings.files_dir), grace_seconds=grace_minutes * 60)
+        finally:
+            await db.dispose()
+
+    removed = asyncio.run(run())
+    typer.echo(f"files: removed {len(removed)} e-archive file(s) that no row names")
 
 
 @app.command()

@@ -9,10 +9,12 @@ from strawberry.dataloader import DataLoader
 
 from zhtj.domain.shared.clock import today
 from zhtj.graphql.membership import loaders as member_loaders
+from zhtj.graphql.numbering import loaders as numbering_loaders
 from zhtj.graphql.organization import loaders as org_loaders
 
 if TYPE_CHECKING:
     from zhtj.domain.membership.model import CadrePosition, Member
+    from zhtj.domain.numbering.model import Archive
     from zhtj.domain.organization.model import Organization
     from zhtj.domain.shared.clock import Clock
     from zhtj.graphql.context import Reader
@@ -36,6 +38,8 @@ class Loaders:
         )
         self.admins_by_org_id: DataLoader[int, list[Member]] = DataLoader(bind(org_loaders.admins_by_org_id))
         self.member_by_id: DataLoader[int, Member | None] = DataLoader(bind(member_loaders.member_by_id))
+        self.archive_by_member_id: DataLoader[int, Archive | None] = DataLoader(
+            bind(numbering_loaders.archive_by_member_id))
         self.member_and_branch_by_id: DataLoader[int, tuple[Member, Organization | None] | None] = DataLoader(
             bind(member_loaders.member_and_branch_by_id))
         self.positions_by_org_id: DataLoader[int, list[tuple[CadrePosition, Member]]] = DataLoader(

@@ -26,6 +26,9 @@ from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType
 from zhtj.graphql.membership.verification import VerificationMutation
+from zhtj.graphql.numbering.archives import ArchiveMutation
+from zhtj.graphql.numbering.mutations import NumberingMutation
+from zhtj.graphql.numbering.types import NumberReleaseType, SegmentType
 from zhtj.graphql.organization import tree
 from zhtj.graphql.organization.migration import MigrationMutation, MigrationQuery, MigrationType
 from zhtj.graphql.organization.mutations import OrganizationMutation
@@ -33,7 +36,8 @@ from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 
 NODE_TYPES: dict[str, type[Any]] = {
-    "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType}
+    "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
+    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType}
 
 
 @strawberry.type
@@ -54,7 +58,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
 @strawberry.type
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
-    MembershipMutation, SelfReportMutation, VerificationMutation,
+    MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
 ):
     pass
 
@@ -113,7 +117,7 @@ def build_schema() -> Schema:
     built = Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrganizationType, MemberType, MigrationType],
+        types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType],
         config=StrawberryConfig(auto_camel_case=True),
         # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with every
         # field is depth 10; GraphiQL's introspection query is about 1,500 tokens), each text checked once.

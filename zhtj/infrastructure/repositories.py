@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhtj.domain.identity.model import Account, AdminCode, AuthToken, LoginThrottle, OrgAdmin, PasswordResetCode
 from zhtj.domain.membership import verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
+from zhtj.domain.numbering.model import RELEASE_PENDING, Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
 from zhtj.domain.shared import values
 from zhtj.domain.shared.ports import TokenHolder
@@ -22,7 +23,10 @@ from zhtj.infrastructure.tables.schema import (
     auth_tokens,
     cadre_positions,
     login_throttles,
+    member_archives,
     members,
+    number_releases,
+    number_segments,
     org_admins,
     org_migrations,
     organizations,
@@ -237,6 +241,10 @@ class SqlMembers(_Repository):
     async def by_development_number(self, number: str) -> Member | None:
         return await self.session.scalar(select(Member).where(members.c.development_number == number))
 
+    async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
+        stmt = select(Member).where(members.c.name == name, members.c.mobile == mobile).order_by(members.c.id)
+        return list(await self.session.scalars(stmt.limit(50)))
+
     async def delete(self, member: Member) -> None:
         await self.session.delete(member)
         await self.session.flush()
@@ -315,6 +323,51 @@ class SqlMigrations(_Repository):
             org_migrations.c.status.in_(("AWAITING_OLD_PARENT", "AWAITING_NEW_PARENT")),
         )
         return await self.session.scalar(stmt)
+
+
+class SqlSegments(_Repository):
+    async def get(self, segment_id: int) -> Segment | None:
+        return await self.session.get(Segment, segment_id)
+
+    async def lock_year(self, year: int) -> None:
+        """PostgreSQL: a transaction-scoped advisory lock on the year. SQLite: BEGIN IMMEDIATE already lets
+        one writer in at a time."""
+        bind = self.session.bind
+        if bind is not None and bind.dialect.name == "postgresql":
+            await self.session.execute(select(func.pg_advisory_xact_lock(SEGMENT_LOCK_BASE + year)))
+
+    async def overlapping(self, start: str, end: str) -> list[Segment]:
+        s = number_segments.c
+        stmt = select(Segment).where(s.year == int(start[:4]), s.start_number <= end, s.end_number >= start)
+        return list(await self.session.scalars(stmt.order_by(s.start_number, s.id)))
+
+    async def any_below(self, year: int, path: str) -> bool:
+        low, high = subtree_bounds(path)
+        cond = (number_segments.c.year == year, orgs.path >= low, orgs.path < high)
+        joined = number_segments.join(organizations, orgs.id == number_segments.c.org_id)
+        return bool(await self.session.scalar(select(exists().select_from(joined).where(*cond))))
+
+
+# pg_advisory_xact_lock keys of segment allocation: this base plus the year ("zhtj" in ASCII, shifted).
+SEGMENT_LOCK_BASE = 0x7A68746A << 16
+
+
+class SqlReleases(_Repository):
+    async def lock(self, release_id: int) -> NumberRelease | None:
+        return await self.session.get(NumberRelease, release_id, with_for_update=True, populate_existing=True)
+
+    async def pending_for(self, number: str) -> NumberRelease | None:
+        r = number_releases.c
+        return await self.session.scalar(select(NumberRelease).where(r.number == number, r.status == RELEASE_PENDING))
+
+
+class SqlArchives(_Repository):
+    async def of_member(self, member_id: int) -> Archive | None:
+        return await self.session.scalar(select(Archive).where(member_archives.c.member_id == member_id))
+
+    async def lock_for(self, member_id: int) -> Archive | None:
+        stmt = select(Archive).where(member_archives.c.member_id == member_id).with_for_update()
+        return await self.session.scalar(stmt.execution_options(populate_existing=True))
 
 
 class SqlAudit(_Repository):

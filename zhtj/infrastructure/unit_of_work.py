@@ -13,11 +13,14 @@ from zhtj.infrastructure.repositories import (
     SqlAccounts,
     SqlAdminCodes,
     SqlAdmins,
+    SqlArchives,
     SqlAudit,
     SqlMembers,
     SqlMigrations,
     SqlOrganizations,
+    SqlReleases,
     SqlResetCodes,
+    SqlSegments,
     SqlThrottles,
     SqlTokens,
 )
@@ -39,6 +42,9 @@ class SqlUnitOfWork:
         self.admin_codes = SqlAdminCodes(session)
         self.reset_codes = SqlResetCodes(session)
         self.migrations = SqlMigrations(session)
+        self.segments = SqlSegments(session)
+        self.releases = SqlReleases(session)
+        self.archives = SqlArchives(session)
         self.audit = SqlAudit(session)
         return self
 

@@ -21,6 +21,7 @@ from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import idcard, probing, profile, rules, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.membership.profile import MemberForm
+from zhtj.domain.numbering import services as numbering
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
@@ -125,6 +126,8 @@ async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
     province = await province_name(uow, branch)
     problems = profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
     problems += await uniqueness_problems(uow, viewer, form)
+    problems += await numbering.entry_problems(uow, branch=branch, number=form.development_number,
+                                               occupation=form.occupation, study_status=form.study_status)
     problems += await _secretary_taken(uow, branch, form)
     await probing.raise_counted(uow, viewer, problems, clock.now())
     assert branch.id is not None
@@ -228,6 +231,10 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     # Who holds a number or an ID (NUM-4's hint) is for an admin entering people, not for a member's own edit.
     manager = viewer if manages else None
     problems += await uniqueness_problems(uow, manager, form, except_id=member.id)
+    if (form.development_number or "") != (member.development_number or ""):  # a new number: NUM-F6, NUM-3
+        branch = await uow.organizations.get(member.branch_id) if member.branch_id else None
+        problems += await numbering.entry_problems(uow, branch=branch, number=form.development_number,
+                                                   occupation=form.occupation, study_status=form.study_status)
     await probing.raise_counted(uow, viewer, problems, clock.now())
     name_changed = (form.name or "").strip() != member.name
     profile.apply(form, member)

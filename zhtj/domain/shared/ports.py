@@ -17,6 +17,7 @@ from zhtj.domain.identity.model import (
     PasswordResetCode,
 )
 from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.numbering.model import Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration
 
 
@@ -43,6 +44,12 @@ class FileStore(Protocol):
     async def write(self, name: str, content: bytes) -> None: ...
     async def read(self, name: str) -> bytes | None: ...
     async def remove(self, name: str) -> None: ...
+
+
+class PdfChecker(Protocol):
+    """Reads a PDF where a hostile file cannot hurt the server: OK, NOT_PDF, ENCRYPTED, NO_PAGES or UNREADABLE."""
+
+    async def check(self, content: bytes) -> str: ...
 
 
 class AccountRepository(Protocol):
@@ -117,6 +124,8 @@ class MemberRepository(Protocol):
     async def positions_in(self, org_id: int) -> list[CadrePosition]: ...
     async def positions_of(self, member_id: int) -> list[CadrePosition]: ...
     async def by_development_number(self, number: str) -> Member | None: ...
+    async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
+        """People with this name and mobile, at most 50 (NUM-7's batch upload)."""
     async def delete(self, member: Member) -> None: ...
     async def delete_positions_in(self, org_id: int) -> None: ...
     async def count_posted_only_in(self, org_id: int) -> int:
@@ -157,6 +166,30 @@ class MigrationRepository(Protocol):
     async def open_for(self, org_id: int) -> OrgMigration | None: ...
 
 
+class SegmentRepository(Protocol):
+    def add(self, segment: Segment) -> None: ...
+    async def get(self, segment_id: int) -> Segment | None: ...
+    async def lock_year(self, year: int) -> None:
+        """Until commit, no other writer allocates segments of this year (NUM-2: never overlapping)."""
+    async def overlapping(self, start: str, end: str) -> list[Segment]:
+        """Segments sharing a number with start..end (12-digit numbers)."""
+    async def any_below(self, year: int, path: str) -> bool:
+        """Whether an org at or under `path` owns a segment of the year (NUM-F6)."""
+
+
+class ReleaseRepository(Protocol):
+    def add(self, release: NumberRelease) -> None: ...
+    async def lock(self, release_id: int) -> NumberRelease | None: ...
+    async def pending_for(self, number: str) -> NumberRelease | None: ...
+
+
+class ArchiveRepository(Protocol):
+    def add(self, archive: Archive) -> None: ...
+    async def of_member(self, member_id: int) -> Archive | None: ...
+    async def lock_for(self, member_id: int) -> Archive | None:
+        """The member's e-archive, read afresh and locked until commit."""
+
+
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
 
@@ -173,6 +206,9 @@ class UnitOfWork(Protocol):
     admin_codes: AdminCodeRepository
     reset_codes: PasswordResetCodeRepository
     migrations: MigrationRepository
+    segments: SegmentRepository
+    releases: ReleaseRepository
+    archives: ArchiveRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

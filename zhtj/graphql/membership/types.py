@@ -20,9 +20,11 @@ from zhtj.graphql.context import Context
 from zhtj.graphql.ids import encode_id
 
 if TYPE_CHECKING:
+    from zhtj.graphql.numbering.archives import ArchiveType
     from zhtj.graphql.organization.types import OrganizationType
 
 OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.organization.types")]
+ArchiveRef = Annotated["ArchiveType", strawberry.lazy("zhtj.graphql.numbering.archives")]
 
 # Stored fields shown as they are (MEM-2).
 # Shown to whoever may see the person at all (a branch's secretary to its members, say).
@@ -211,6 +213,7 @@ class MemberType(relay.Node):
                   "isCadre": m.is_cadre, "mobile": m.mobile, "householdAddress": m.household_address,
                   "registeredVolunteer": m.registered_volunteer}
         missing: list[str] = []
+        has_pdf = (m.join_date or "0") >= "2020" and await loaders.archive_by_member_id.load(m.id or 0) is not None
         for post in posts or [None]:
             org = await loaders.org_by_id.load(post.org_id) if post else None
             if post is not None:
@@ -220,7 +223,7 @@ class MemberType(relay.Node):
                 fields, is_cadre=m.is_cadre, is_student=m.occupation == values.STUDENT,
                 org_is_committee=org is not None and org.category in values.COMMITTEE_CATEGORIES,
                 party_member=m.political_status in values.PARTY_STATUSES,
-                joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=False)
+                joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=has_pdf)
             missing += [name for name in found if name not in missing]
         return missing
 
@@ -244,6 +247,13 @@ class MemberType(relay.Node):
         if not self._member.verification_photo or not await _administered(info, self._member):
             return None
         return f"/members/{encode_id('Member', self._member.id or 0)}/verification-photo"
+
+    @strawberry.field(description="电子档案 (NUM-6): the application form and its review, for admins over the "
+                                  "member's branch; null for anyone else or before an upload.")
+    async def archive(self, info: Info[Context, Any]) -> ArchiveRef | None:
+        from zhtj.graphql.numbering.archives import archive_of
+
+        return None if self._public else await archive_of(info, self._member)
 
     @strawberry.field(description="超龄离团 (MEM-6): 28 or older and no league post, so no longer a member; "
                                   "null for a person shown publicly.")

@@ -22,8 +22,13 @@ from zhtj.graphql.relay import BadPageRequest, Connection, decode_cursor, encode
 
 if TYPE_CHECKING:
     from zhtj.graphql.membership.types import CadrePositionType, MemberType
+    from zhtj.graphql.numbering.reports import NumberReport
+    from zhtj.graphql.numbering.types import NumberReleaseType, SegmentType
 
 MemberRef = Annotated["MemberType", strawberry.lazy("zhtj.graphql.membership.types")]
+SegmentRef = Annotated["SegmentType", strawberry.lazy("zhtj.graphql.numbering.types")]
+NumberReleaseRef = Annotated["NumberReleaseType", strawberry.lazy("zhtj.graphql.numbering.types")]
+NumberReportRef = Annotated["NumberReport", strawberry.lazy("zhtj.graphql.numbering.reports")]
 CadrePositionRef = Annotated["CadrePositionType", strawberry.lazy("zhtj.graphql.membership.types")]
 
 
@@ -223,3 +228,41 @@ class OrganizationType(relay.Node):
         assert self._org.id is not None
         found = await info.context.loaders.admins_by_org_id.load(self._org.id)
         return [MemberType.from_domain(m, public=self._public_to(info, m)) for m in found]
+
+    @strawberry.field(description="号段 owned by this org (NUM-2, NUM-9), by year and start: for admins of the org or "
+                                  "above, empty for anyone else.")
+    async def segments(self, info: Info[Context, Any]) -> list[SegmentRef]:
+        from zhtj.graphql.numbering.loaders import segments_by_org_id
+        from zhtj.graphql.numbering.types import SegmentType
+
+        ctx = info.context
+        if self._org.id is None or not self._administered_by_viewer(info):
+            return []
+        async with ctx.read() as session:
+            [found] = await segments_by_org_id(session, [self._org.id])
+        return [SegmentType.from_domain(s) for s in found]
+
+    @strawberry.field(description="释放申请 waiting for this org's decision (NUM-4): numbers of its segments asked "
+                                  "for another member; for admins of the org or above.")
+    async def number_releases_to_review(self, info: Info[Context, Any]) -> list[NumberReleaseRef]:
+        from zhtj.graphql.numbering.loaders import pending_releases_of
+        from zhtj.graphql.numbering.types import NumberReleaseType
+
+        ctx = info.context
+        if self._org.id is None or not self._administered_by_viewer(info):
+            return []
+        async with ctx.read() as session:
+            found = await pending_releases_of(session, self._org.id)
+        return [NumberReleaseType.from_domain(r) for r in found]
+
+    @strawberry.field(description="编号统计 (NUM-1, NUM-9) of this org and everything below it: irregular "
+                                  "development numbers by kind, segment use per domain; for its admins, null for "
+                                  "anyone else.")
+    async def number_report(self, info: Info[Context, Any]) -> NumberReportRef | None:
+        from zhtj.graphql.numbering.reports import number_report
+
+        return await number_report(info, self._org) if self._administered_by_viewer(info) else None
+
+    def _administered_by_viewer(self, info: Info[Context, Any]) -> bool:
+        viewer = info.context.require_viewer(allow_initial_password=True, allow_pending=True)
+        return administers(viewer, self._org)

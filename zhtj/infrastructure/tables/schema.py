@@ -26,6 +26,7 @@ from zhtj.domain.identity.model import (
     PasswordResetCode,
 )
 from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.numbering.model import Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration
 from zhtj.infrastructure.tables.types import BigId, UtcDateTime, path_type
 
@@ -234,6 +235,67 @@ password_reset_codes = Table(
     Index(None, "account_id"),
 )
 
+# 号段 (NUM-2): start and end are 12-digit numbers of one year; a segment handed down names its parent.
+number_segments = Table(
+    "number_segments", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("start_number", String(12), nullable=False),
+    Column("end_number", String(12), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("domain", String(10), nullable=False),
+    Column("school_level", String(10)),
+    Column("parent_id", BigId, ForeignKey("number_segments.id", ondelete="CASCADE")),
+    Column("allocated_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("allocated_at", UtcDateTime, nullable=False),
+    Index(None, "year", "start_number"),
+    Index(None, "org_id"),
+    Index(None, "parent_id"),
+)
+
+# 释放编号 (NUM-4)
+number_releases = Table(
+    "number_releases", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("number", String(12), nullable=False),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("holder_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("owner_org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("requested_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("reason", Text),
+    Column("decided_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("decided_at", UtcDateTime),
+    Column("refusal", Text),
+    Index(None, "number", "status"),
+    Index(None, "owner_org_id", "status"),
+)
+
+# 电子档案 (NUM-6): one per member; files are named by their sha256 under archives/
+member_archives = Table(
+    "member_archives", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("stored_name", String(100), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+    Column("uploaded_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("status", String(20), nullable=False),
+    Column("reviewed_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("reviewed_at", UtcDateTime),
+    Column("refusal", Text),
+    Column("replacement_name", String(100)),
+    Column("replacement_sha256", String(64)),
+    Column("replacement_size", Integer),
+    Column("replacement_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("replacement_at", UtcDateTime),
+    Column("replacement_refusal", Text),
+    UniqueConstraint("member_id"),
+    Index(None, "status"),
+)
+
 mapper_registry = registry()
 _started = False
 
@@ -248,6 +310,9 @@ def start_mappers() -> None:
         (Organization, organizations), (Member, members), (CadrePosition, cadre_positions),
         (Account, accounts), (AuthToken, auth_tokens), (LoginThrottle, login_throttles),
         (OrgAdmin, org_admins), (AuditEntry, audit_log), (AdminCode, admin_codes),
-        (OrgMigration, org_migrations), (PasswordResetCode, password_reset_codes),
+        (OrgMigration, org_migrations), (PasswordResetCode, password_reset_codes), (NumberRelease, number_releases),
+        (Archive, member_archives),
     ):
         mapper_registry.map_imperatively(cls, table)
+    mapper_registry.map_imperatively(Segment, number_segments, properties={
+        "start": number_segments.c.start_number, "end": number_segments.c.end_number})

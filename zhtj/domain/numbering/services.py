@@ -1,0 +1,160 @@
+"""Use cases of the numbering context: segments (NUM-2, NUM-9), the entry check (NUM-3, NUM-F6) and
+releases of occupied numbers (NUM-4)."""
+
+from __future__ import annotations
+
+from zhtj.domain.identity import audit
+from zhtj.domain.identity.scope import administered_org, administers, manages_member, visible_member
+from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership import probing
+from zhtj.domain.numbering import rules
+from zhtj.domain.numbering.model import (
+    RELEASE_APPROVED,
+    RELEASE_PENDING,
+    RELEASE_REFUSED,
+    NumberRelease,
+    Segment,
+)
+from zhtj.domain.organization.model import Organization, is_within
+from zhtj.domain.shared.clock import Clock, today
+from zhtj.domain.shared.errors import DomainError, NotFound, Problem
+from zhtj.domain.shared.ports import UnitOfWork
+
+PROVINCE_DEPTH = 1
+
+
+async def allocate_segment(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, org_id: int | None, start: str,
+                           end: str, domain: str, school_level: str | None) -> Segment:
+    """新增号段 (NUM-2): an admin of the org's parent (or above, ACC-4) gives it the numbers start..end of one
+    domain. A provincial-level org gets its segments from 团中央; every other org's lies inside a segment of an
+    org above it (decision 0015). Writers of one year take turns (the year's lock), so two overlapping
+    segments never both land."""
+    org = await administered_org(uow, viewer, org_id, "orgId")
+    parent = await uow.organizations.get(org.parent_id) if org.parent_id is not None else None
+    if parent is None or not administers(viewer, parent):
+        raise DomainError.of("SEGMENT_BY_PARENT", "号段由上级组织分配", "orgId", "NUM-2")
+    start, end = (start or "").strip(), (end or "").strip()
+    school_level = (school_level or "").strip() or None
+    problems = rules.range_problems(start, end, this_year=today(clock).year)
+    problems += rules.domain_problems(domain, school_level)
+    if problems:
+        raise DomainError(problems)
+    await uow.segments.lock_year(int(start[:4]))
+    parent_segment, problems = rules.placement_problems(
+        start, end, domain, school_level, overlapping=await uow.segments.overlapping(start, end),
+        target_ancestor_ids=org.ancestor_ids(), may_open_top_level=org.depth == PROVINCE_DEPTH)
+    if problems:
+        raise DomainError(problems)
+    assert org.id is not None
+    segment = Segment(org_id=org.id, start=start, end=end, year=int(start[:4]), domain=domain,
+                      school_level=school_level, parent_id=parent_segment.id if parent_segment else None,
+                      allocated_by=viewer.member.id, allocated_at=clock.now())
+    uow.segments.add(segment)
+    audit.record(uow, clock, viewer.member.id, "allocateSegment", org, f"{start}-{end} {domain} {school_level or ''}")
+    await uow.commit()
+    return segment
+
+
+async def segment_of(uow: UnitOfWork, number: str) -> Segment | None:
+    """The segment a number lies in, the innermost of nested ones (NUM-2, NUM-F6)."""
+    if not rules.is_segment_number(number):
+        return None
+    return rules.innermost(await uow.segments.overlapping(number, number))
+
+
+async def entry_problems(uow: UnitOfWork, *, branch: Organization | None, number: str | None, occupation: str | None,
+                         study_status: str | None) -> list[Problem]:
+    """For a number entered into a branch the viewer administers: NUM-F6 (a number inside a segment is entered
+    under the segment's owner; once the province has segments of that year, a number outside every segment
+    is 号段不对) and NUM-3 (the segment's domain fits the person's occupation and study status). A number
+    that is not 12 digits is the format rules' (NUM-F*); without a branch in scope nothing is checked."""
+    number = (number or "").strip()
+    if branch is None or not rules.is_segment_number(number):
+        return []
+    segment = await segment_of(uow, number)
+    if segment is None:
+        province = branch.province_id()
+        owner = await uow.organizations.get(province) if province else None
+        if owner is not None and await uow.segments.any_below(int(number[:4]), owner.path):
+            return [rules.OUTSIDE_SEGMENTS]
+        return []
+    holder = await uow.organizations.get(segment.org_id)
+    if holder is None or not is_within(branch.path, holder.path):
+        return [rules.NOT_OUR_SEGMENT]
+    found = rules.entry_domain_problem(segment, occupation=occupation, study_status=study_status)
+    return [found] if found else []
+
+
+async def request_number_release(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None,
+                                 number: str, reason: str | None = None) -> NumberRelease:
+    """申请释放编号 (NUM-4): an admin who manages the member asks that the number, held by someone else, move
+    to them. The admin of the segment's owner (or above) decides; the member must be entitled to the number
+    (NUM-F6, NUM-3)."""
+    member = await visible_member(uow, viewer, member_id, "memberId")
+    if not await manages_member(uow, viewer, member):
+        raise NotFound("memberId", "团员")
+    number = (number or "").strip()
+    if not rules.is_segment_number(number):
+        raise DomainError.of("DEVELOPMENT_NUMBER_FORMAT", "发展团员编号格式错误", "developmentNumber", "NUM-F4")
+    await probing.refuse_account_if_probing(uow, viewer, clock.now())
+    holder = await uow.members.by_development_number(number)
+    if holder is None:  # says whether a number is taken: counted like entry's answers (NUM-4 decided)
+        await probing.count_probe(uow, probing.account_key(viewer), clock.now())
+        raise DomainError.of("NUMBER_NOT_TAKEN", "该发展团员编号未被占用，可直接填写", "developmentNumber", "NUM-4")
+    if holder.id == member.id:
+        raise DomainError.of("NUMBER_ALREADY_HELD", "该团员已持有此发展团员编号", "developmentNumber", "NUM-4")
+    segment = await segment_of(uow, number)
+    branch = await uow.organizations.get(member.branch_id) if member.branch_id else None
+    if segment is None or branch is None:
+        message = "该发展团员编号不在任何号段内，无法申请释放，请由持有人所在组织更正编号"
+        raise DomainError.of("NUMBER_NOT_IN_SEGMENT", message, "developmentNumber", "NUM-4")
+    problems = await entry_problems(uow, branch=branch, number=number, occupation=member.occupation,
+                                    study_status=member.study_status)
+    if await uow.releases.pending_for(number) is not None:
+        problems.append(Problem("RELEASE_PENDING", "该编号已有待审核的释放申请", "developmentNumber", "NUM-4"))
+    if problems:
+        raise DomainError(problems)
+    assert member.id is not None and holder.id is not None
+    release = NumberRelease(number=number, member_id=member.id, holder_id=holder.id, owner_org_id=segment.org_id,
+                            requested_by=viewer.member.id or 0, requested_at=clock.now(),
+                            reason=(reason or "").strip() or None)
+    uow.releases.add(release)
+    audit.record(uow, clock, viewer.member.id, "requestNumberRelease", member, number)
+    await uow.commit()
+    return release
+
+
+async def review_number_release(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, release_id: int | None,
+                                approve: bool, reason: str | None = None) -> NumberRelease:
+    """审核释放申请 (NUM-4): the admin of the segment's owner, or of an org above it (ACC-4), approves or
+    refuses (with a reason). Approval moves the number in this one transaction: the holder is left with no
+    number (an irregular one, NUM-1), the member gets it."""
+    release = await uow.releases.lock(release_id) if release_id is not None else None
+    owner = await uow.organizations.get(release.owner_org_id) if release else None
+    if release is None or owner is None or not administers(viewer, owner):
+        raise NotFound("releaseId", "释放申请")
+    if release.status != RELEASE_PENDING:
+        raise DomainError.of("RELEASE_DECIDED", "该释放申请已审核", "releaseId", "NUM-4")
+    release.decided_by, release.decided_at = viewer.member.id, clock.now()
+    if not approve:
+        if not (reason or "").strip():
+            raise DomainError.of("REASON_REQUIRED", "请填写不同意的原因", "reason", "NUM-4")
+        release.status, release.refusal = RELEASE_REFUSED, (reason or "").strip()
+        audit.record(uow, clock, viewer.member.id, "refuseNumberRelease", owner, release.number)
+        await uow.commit()
+        return release
+    holder = await uow.members.lock(release.holder_id)
+    member = await uow.members.lock(release.member_id)
+    current = await uow.members.by_development_number(release.number)
+    if member is None or (current is not None and current is not holder):
+        raise DomainError.of("RELEASE_STALE", "编号或团员已发生变化，请重新申请", "releaseId", "NUM-4")
+    if holder is not None and holder.development_number == release.number:
+        holder.development_number = None
+        holder.updated_at = clock.now()
+        audit.record(uow, clock, viewer.member.id, "releaseNumber", holder, release.number)
+        await uow.flush()  # the number is free before it is given again (one number, one member)
+    member.development_number, member.updated_at = release.number, clock.now()
+    release.status = RELEASE_APPROVED
+    audit.record(uow, clock, viewer.member.id, "approveNumberRelease", member, release.number)
+    await uow.commit()
+    return release

@@ -3,7 +3,8 @@ every mutation, so nothing read before a write is served after it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
@@ -21,43 +22,73 @@ if TYPE_CHECKING:
 
 
 class Loaders:
+    """Each DataLoader is made when first asked for: most requests need one or two of them."""
+
     def __init__(self, reader: Reader, clock: Clock):
-        def bind(fn):  # type: ignore[no-untyped-def]
-            async def load(keys):  # type: ignore[no-untyped-def]
-                async with reader.read() as session:
-                    return await fn(session, keys)
+        self._reader = reader
+        self._clock = clock
 
-            return load
+    def _bind(self, fn: Any) -> Any:
+        reader = self._reader
 
-        self.org_by_id: DataLoader[int, Organization | None] = DataLoader(bind(org_loaders.org_by_id))
-        self.children_page_by_parent: DataLoader[org_loaders.PageKey, list[Organization]] = DataLoader(
-            bind(org_loaders.children_page_by_parent)
-        )
-        self.children_count_by_parent: DataLoader[int, int] = DataLoader(
-            bind(org_loaders.children_count_by_parent)
-        )
-        self.admins_by_org_id: DataLoader[int, list[Member]] = DataLoader(bind(org_loaders.admins_by_org_id))
-        self.member_by_id: DataLoader[int, Member | None] = DataLoader(bind(member_loaders.member_by_id))
-        self.archive_by_member_id: DataLoader[int, Archive | None] = DataLoader(
-            bind(numbering_loaders.archive_by_member_id))
-        self.member_and_branch_by_id: DataLoader[int, tuple[Member, Organization | None] | None] = DataLoader(
-            bind(member_loaders.member_and_branch_by_id))
-        self.positions_by_org_id: DataLoader[int, list[tuple[CadrePosition, Member]]] = DataLoader(
-            bind(org_loaders.positions_by_org_id)
-        )
-        self.positions_by_member_id: DataLoader[int, list[CadrePosition]] = DataLoader(
-            bind(member_loaders.positions_by_member_id)
-        )
-        self.counted_members_by_branch: DataLoader[int, int] = DataLoader(
-            bind(org_loaders.counted_members_by_branch(today(clock)))
-        )
-        self.branches_below_by_path: DataLoader[str, int] = DataLoader(bind(org_loaders.branches_below_by_path))
-        self.members_page_by_org: DataLoader[org_loaders.MembersKey, list[Member]] = DataLoader(
-            bind(org_loaders.members_page_by_org)
-        )
-        self.members_count_by_org: DataLoader[tuple[str, str | None], int] = DataLoader(
-            bind(org_loaders.members_count_by_org)
-        )
-        self.has_account_by_member_id: DataLoader[int, bool] = DataLoader(
-            bind(org_loaders.has_account_by_member_id)
-        )
+        async def load(keys: Any) -> Any:
+            async with reader.read() as session:
+                return await fn(session, keys)
+
+        return load
+
+    @cached_property
+    def org_by_id(self) -> DataLoader[int, Organization | None]:
+        return DataLoader(self._bind(org_loaders.org_by_id))
+
+    @cached_property
+    def children_page_by_parent(self) -> DataLoader[org_loaders.PageKey, list[Organization]]:
+        return DataLoader(self._bind(org_loaders.children_page_by_parent))
+
+    @cached_property
+    def children_count_by_parent(self) -> DataLoader[int, int]:
+        return DataLoader(self._bind(org_loaders.children_count_by_parent))
+
+    @cached_property
+    def admins_by_org_id(self) -> DataLoader[int, list[Member]]:
+        return DataLoader(self._bind(org_loaders.admins_by_org_id))
+
+    @cached_property
+    def member_by_id(self) -> DataLoader[int, Member | None]:
+        return DataLoader(self._bind(member_loaders.member_by_id))
+
+    @cached_property
+    def archive_by_member_id(self) -> DataLoader[int, Archive | None]:
+        return DataLoader(self._bind(numbering_loaders.archive_by_member_id))
+
+    @cached_property
+    def member_and_branch_by_id(self) -> DataLoader[int, tuple[Member, Organization | None] | None]:
+        return DataLoader(self._bind(member_loaders.member_and_branch_by_id))
+
+    @cached_property
+    def positions_by_org_id(self) -> DataLoader[int, list[tuple[CadrePosition, Member]]]:
+        return DataLoader(self._bind(org_loaders.positions_by_org_id))
+
+    @cached_property
+    def positions_by_member_id(self) -> DataLoader[int, list[CadrePosition]]:
+        return DataLoader(self._bind(member_loaders.positions_by_member_id))
+
+    @cached_property
+    def counted_members_by_branch(self) -> DataLoader[int, int]:
+        return DataLoader(self._bind(org_loaders.counted_members_by_branch(today(self._clock))))
+
+    @cached_property
+    def branches_below_by_path(self) -> DataLoader[str, int]:
+        return DataLoader(self._bind(org_loaders.branches_below_by_path))
+
+    @cached_property
+    def members_page_by_org(self) -> DataLoader[org_loaders.MembersKey, list[Member]]:
+        return DataLoader(self._bind(org_loaders.members_page_by_org))
+
+    @cached_property
+    def members_count_by_org(self) -> DataLoader[tuple[str, str | None], int]:
+        return DataLoader(self._bind(org_loaders.members_count_by_org))
+
+    @cached_property
+    def has_account_by_member_id(self) -> DataLoader[int, bool]:
+        return DataLoader(self._bind(org_loaders.has_account_by_member_id))

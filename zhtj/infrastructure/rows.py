@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,6 +24,8 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 
 CONNECTIONS = 2
 MAX_STATEMENTS = 200
+MAX_INLINE_VALUES = 50  # a lookup of more keys goes to the thread
+INLINE_BUSY_MS = 20
 MAX_EXPANSIONS = 2_000  # statements × IN-list lengths (a level of the tree lists up to a few hundred parents)
 T = TypeVar("T")
 
@@ -53,6 +56,7 @@ class RowReader:
         self.dialect: Dialect = engine.dialect
         self._sqlite_path = engine.url.database if self.dialect.name == "sqlite" else None
         self._connections: list[aiosqlite.Connection] = []
+        self._inline_connection: sqlite3.Connection | None = None
         self._next = itertools.count()
         self._opening = asyncio.Lock()
         self._compiled: dict[Select, tuple[Any, tuple[Any, ...]]] = {}  # statements built once, at import
@@ -60,25 +64,40 @@ class RowReader:
         # Called with each statement sent past SQLAlchemy (its own events see the rest): statement counts in tests.
         self.observers: list[Callable[[str], None]] = []
 
-    async def rows(self, session: AsyncSession, statement: Select, params: dict[str, Any] | None = None
-                   ) -> list[tuple[Any, ...]]:
+    async def rows(self, session: AsyncSession, statement: Select, params: dict[str, Any] | None = None,
+                   *, lookup: bool = False) -> list[tuple[Any, ...]]:
         """The statement's rows as tuples of converted values. The statement is built once, with bound
-        parameters (expanding ones for IN lists), and its compiled form is kept with it."""
+        parameters (expanding ones for IN lists), and its compiled form is kept with it. `lookup` marks a few
+        primary-key lookups: on SQLite they run on the event loop's own thread, since such a read (tens of
+        microseconds) costs less than handing it to a thread and back; a busy database sends it to the thread."""
         if self._sqlite_path is None:
             return [tuple(row) for row in await session.execute(statement, params or {})]
         sql, values, processors = self._expanded(statement, params or {})
-        connection = await self._connection()
         for observe in self.observers:
             observe(sql)
-        raw = await connection.execute_fetchall(sql, values)
+        raw = self._inline(sql, values) if lookup and len(values) <= MAX_INLINE_VALUES else None
+        if raw is None:
+            connection = await self._connection()
+            raw = await connection.execute_fetchall(sql, values)
         return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in raw]
 
+    def _inline(self, sql: str, values: list[Any]) -> list[Any] | None:
+        if self._inline_connection is None:
+            self._inline_connection = sqlite3.connect(self._sqlite_path or "", isolation_level=None,
+                                                      timeout=INLINE_BUSY_MS / 1000, check_same_thread=False)
+            self._inline_connection.execute(f"PRAGMA busy_timeout={INLINE_BUSY_MS}")
+            self._inline_connection.execute("PRAGMA query_only=ON")
+        try:
+            return self._inline_connection.execute(sql, values).fetchall()
+        except sqlite3.OperationalError:  # busy or locked: the thread waits for it instead of the event loop
+            return None
+
     async def objects(self, session: AsyncSession, cls: type[T], statement: Select,
-                      params: dict[str, Any] | None = None) -> list[T]:
+                      params: dict[str, Any] | None = None, *, lookup: bool = False) -> list[T]:
         """Domain objects from a statement that selects every column of `cls`'s table, built without the ORM's
         per-row bookkeeping (they are read-only answers of one request, never added to a session)."""
         names = [column.key for column in statement.selected_columns]
-        return [build(cls, names, row) for row in await self.rows(session, statement, params)]
+        return [build(cls, names, row) for row in await self.rows(session, statement, params, lookup=lookup)]
 
     def _expanded(self, statement: Select, params: dict[str, Any]) -> tuple[str, list[Any], tuple[Any, ...]]:
         """The SQL with its IN lists expanded and the values in order. The expansion is kept per statement and
@@ -128,6 +147,9 @@ class RowReader:
         return self._connections[next(self._next) % len(self._connections)]
 
     async def close(self) -> None:
+        if self._inline_connection is not None:
+            self._inline_connection.close()
+            self._inline_connection = None
         connections, self._connections = self._connections, []
         for connection in connections:
             await connection.close()

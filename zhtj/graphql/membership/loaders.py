@@ -27,14 +27,15 @@ async def member_and_branch_by_id(session: AsyncSession, ids: Sequence[int]
     """A person and their branch in one statement: what every scope check of a person reads first (ACC-4)."""
     width = len(_MEMBER_NAMES)
     found = {}
-    for row in await reader_of(session).rows(session, MEMBERS_WITH_BRANCH, {"ids": list(ids)}):
+    for row in await reader_of(session).rows(session, MEMBERS_WITH_BRANCH, {"ids": list(ids)}, lookup=True):
         member = build(Member, _MEMBER_NAMES, row[:width])
         found[member.id] = (member, build(Organization, _ORG_NAMES, row[width:]) if row[width] is not None else None)
     return [found.get(i) for i in ids]
 
 
 async def member_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Member | None]:
-    found = {m.id: m for m in await reader_of(session).objects(session, Member, MEMBERS_BY_ID, {"ids": list(ids)})}
+    found = {m.id: m for m in await reader_of(session).objects(session, Member, MEMBERS_BY_ID, {"ids": list(ids)},
+                                                       lookup=True)}
     return [found.get(i) for i in ids]
 
 

@@ -27,7 +27,8 @@ class PageKey(NamedTuple):
 
 
 async def org_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organization | None]:
-    found = {o.id: o for o in await reader_of(session).objects(session, Organization, ORGS_BY_ID, {"ids": list(ids)})}
+    found = {o.id: o for o in await reader_of(session).objects(session, Organization, ORGS_BY_ID, {"ids": list(ids)},
+                                                       lookup=True)}
     return [found.get(i) for i in ids]
 
 

@@ -264,7 +264,7 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
     org_id = decode_id(raw_id, "Organization")
     rows = context.services.db.rows
     async with context.read() as session:
-        found = await rows.rows(session, ROOT, {"id": org_id}) if org_id else []
+        found = await rows.rows(session, ROOT, {"id": org_id}, lookup=True) if org_id else []
         root = OrgRow._make(found[0]) if found else None
         if root is None or not can_see_org(viewer, root):
             return {plan.key: None}

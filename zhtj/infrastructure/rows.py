@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import aiosqlite
+import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -26,6 +27,7 @@ CONNECTIONS = 2
 MAX_STATEMENTS = 200
 MAX_INLINE_VALUES = 50  # a lookup of more keys goes to the thread
 INLINE_BUSY_MS = 20
+PG_CONNECTIONS = 10
 MAX_EXPANSIONS = 2_000  # statements × IN-list lengths (a level of the tree lists up to a few hundred parents)
 T = TypeVar("T")
 
@@ -44,6 +46,10 @@ def build(cls: type[T], names: list[str], values: Any) -> T:
     return obj  # type: ignore[no-any-return]
 
 
+async def _no_reset(_connection: Any) -> None:
+    """Read-only autocommit statements leave nothing on a connection to reset."""
+
+
 def reader_of(session: AsyncSession) -> RowReader:
     """The RowReader that the session's factory carries (`Session.info`, set in db.create_database)."""
     return session.info["rows"]
@@ -57,6 +63,7 @@ class RowReader:
         self._sqlite_path = engine.url.database if self.dialect.name == "sqlite" else None
         self._connections: list[aiosqlite.Connection] = []
         self._inline_connection: sqlite3.Connection | None = None
+        self._pg_pool: asyncpg.Pool | None = None
         self._next = itertools.count()
         self._opening = asyncio.Lock()
         self._compiled: dict[Select, tuple[Any, tuple[Any, ...]]] = {}  # statements built once, at import
@@ -70,11 +77,12 @@ class RowReader:
         parameters (expanding ones for IN lists), and its compiled form is kept with it. `lookup` marks a few
         primary-key lookups: on SQLite they run on the event loop's own thread, since such a read (tens of
         microseconds) costs less than handing it to a thread and back; a busy database sends it to the thread."""
-        if self._sqlite_path is None:
-            return [tuple(row) for row in await session.execute(statement, params or {})]
         sql, values, processors = self._expanded(statement, params or {})
         for observe in self.observers:
             observe(sql)
+        if self._sqlite_path is None:
+            raw = await self._postgresql(sql, values)
+            return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in raw]
         raw = self._inline(sql, values) if lookup and len(values) <= MAX_INLINE_VALUES else None
         if raw is None:
             connection = await self._connection()
@@ -135,6 +143,18 @@ class RowReader:
             assert len(self._compiled) < MAX_STATEMENTS, "statements for RowReader are built once, at import"
         return found
 
+    async def _postgresql(self, sql: str, values: list[Any]) -> list[Any]:
+        """PostgreSQL through a small pool of its own (asyncpg, autocommit: each statement its own snapshot, as
+        READ COMMITTED gives a session), without the pool's reset round trip on release."""
+        if self._pg_pool is None:
+            async with self._opening:
+                if self._pg_pool is None:
+                    args = self.engine.url.translate_connect_args(username="user", database="database")
+                    self._pg_pool = await asyncpg.create_pool(**args, min_size=1, max_size=PG_CONNECTIONS,
+                                                              reset=_no_reset)
+        async with self._pg_pool.acquire() as connection:
+            return list(await connection.fetch(sql, *values))
+
     async def _connection(self) -> aiosqlite.Connection:
         if len(self._connections) < CONNECTIONS:
             async with self._opening:
@@ -147,6 +167,9 @@ class RowReader:
         return self._connections[next(self._next) % len(self._connections)]
 
     async def close(self) -> None:
+        if self._pg_pool is not None:
+            pool, self._pg_pool = self._pg_pool, None
+            await pool.close()
         if self._inline_connection is not None:
             self._inline_connection.close()
             self._inline_connection = None

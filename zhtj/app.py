@@ -31,7 +31,7 @@ from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
-from zhtj.graphql.numbering.routes import archive_download
+from zhtj.graphql.numbering.routes import archive_download, release_form_download
 from zhtj.graphql.schema import schema
 from zhtj.graphql.uploads import PreflightOnlyUploads
 from zhtj.infrastructure import downloads, verification_rounds
@@ -206,6 +206,7 @@ def create_app(
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),
             Route("/members/{id}/archive", archive_download(services)),
+            Route("/number-releases/{id}/form", release_form_download(services)),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
         lifespan=lifespan,

@@ -20,6 +20,8 @@ _UNIQUE: tuple[tuple[str, str, Problem], ...] = (
      Problem("ALREADY_ADMIN", "该团干部已是本组织管理员", "memberId", "ACC-3")),
     ("uq_cadre_positions_member_id_org_id", "cadre_positions.member_id, cadre_positions.org_id",
      Problem("ALREADY_CADRE", "该人员已是本组织的团干部，请使用职务变更", "idNumber", "MEM-12")),
+    ("uq_member_archives_member_id", "member_archives.member_id",  # two first uploads (or an approved release)
+     Problem("ARCHIVE_CHANGED", "该团员的电子档案刚刚发生变化，请刷新后重试", "memberId", "NUM-6")),
 )
 
 

@@ -1,8 +1,9 @@
 """The cleanup pass of stored e-archives (NUM-6): removes files under `archives/` that no row names.
 
-An upload writes its file before the row that names it commits (domain/numbering/archives.py), so a crash
-or a refused commit in between leaves a file nobody names, and a re-upload or an approved replacement
-leaves the old one. Files younger than the grace period are kept: their upload may still be committing.
+An upload (an e-archive, or the form a release request carries) writes its file before the row that names
+it commits (domain/numbering/archives.py), so a crash or a refused commit in between leaves a file nobody
+names, and a re-upload or an approved replacement leaves the old one. Files younger than the grace period
+are kept: their upload may still be committing.
 Each candidate's age is read again just before it goes. `zhtj files cleanup` runs one pass."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.files import LocalFiles
-from zhtj.infrastructure.tables.schema import member_archives
+from zhtj.infrastructure.tables.schema import member_archives, number_releases
 
 FOLDER = "archives"
 GRACE_SECONDS = 3600.0
@@ -30,9 +31,14 @@ def _old_files(root: Path, folder: str, before: float) -> list[str]:
 
 
 async def named_archives(db: Database) -> set[str]:
+    """Every stored name a row still names: e-archives, their waiting replacements, and the forms that
+    release requests carry (NUM-4), refused ones included."""
     async with db.read_sessions() as session:
         rows = await session.execute(select(member_archives.c.stored_name, member_archives.c.replacement_name))
-        return {name for row in rows for name in row if name}
+        named = {name for row in rows for name in row if name}
+        r = number_releases.c
+        forms = await session.scalars(select(r.form_name).where(r.form_name.is_not(None)))
+        return named | set(forms)
 
 
 async def cleanup_archives(db: Database, files: LocalFiles, *, grace_seconds: float = GRACE_SECONDS,

@@ -353,6 +353,9 @@ SEGMENT_LOCK_BASE = 0x7A68746A << 16
 
 
 class SqlReleases(_Repository):
+    async def get(self, release_id: int) -> NumberRelease | None:
+        return await self.session.get(NumberRelease, release_id)
+
     async def lock(self, release_id: int) -> NumberRelease | None:
         return await self.session.get(NumberRelease, release_id, with_for_update=True, populate_existing=True)
 

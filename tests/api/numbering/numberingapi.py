@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,8 @@ ALLOCATE = f"""mutation($input: AllocateSegmentInput!) {{ allocateSegment(input:
 SEGMENTS = """query($id: ID!) { organization(id: $id) { segments { start end domain schoolLevel used
   holders { number member { name } } } } }"""
 REQUEST_RELEASE = f"""mutation($input: RequestNumberReleaseInput!) {{ requestNumberRelease(input: $input) {{
-  release {{ id number status member {{ name developmentNumber }} organization {{ shortName }} }} {ERRORS} }} }}"""
+  release {{ id number status formUrl formSize formSha256 member {{ name developmentNumber }}
+  organization {{ shortName }} }} {ERRORS} }} }}"""
 REVIEW_RELEASE = f"""mutation($input: ReviewNumberReleaseInput!) {{ reviewNumberRelease(input: $input) {{
   release {{ id number status refusal member {{ name developmentNumber }} holder {{ name developmentNumber }} }}
   {ERRORS} }} }}"""
@@ -92,3 +94,16 @@ def student(branch: Any, *, developmentNumber: str, **extra: Any) -> dict:
     }
     fields.update(extra)
     return fields
+
+
+async def multipart(client: Any, query: str, variables: dict, files: list, token: str | None = None) -> dict:
+    """A GraphQL multipart request: operations, map, then the files (each variable path set to null)."""
+    mapping = {str(i): [path] for i, (path, _, _) in enumerate(files)}
+    parts = {str(i): (name, content, "application/pdf") for i, (_, name, content) in enumerate(files)}
+    headers = {"Authorization": f"Bearer {token or client.token}"}
+    response = await client.http.post("/graphql", headers=headers, files=parts, data={
+        "operations": json.dumps({"query": query, "variables": variables}), "map": json.dumps(mapping)})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return next(iter(body["data"].values()))

@@ -8,7 +8,7 @@ import json
 import pdf_samples
 import pytest
 from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
-from numberingapi import ENTER, PASSWORD, league, mid, student
+from numberingapi import ENTER, PASSWORD, league, mid, multipart, student
 
 ARCHIVE = "archive { status size sha256 downloadUrl replacementPending replacementUrl replacementRefusal refusal }"
 UPLOAD = f"""mutation($input: UploadArchiveInput!) {{ uploadArchive(input: $input) {{
@@ -30,19 +30,6 @@ async def t(uow, hasher, clock, root, client):
                                                           mobile="13800138001")})
     t.member = entered["enterMember"]["member"]
     return t
-
-
-async def multipart(client, query, variables, files, token=None):
-    """A GraphQL multipart request: operations, map, then the files (each variable path set to null)."""
-    mapping = {str(i): [path] for i, (path, _, _) in enumerate(files)}
-    parts = {str(i): (name, content, "application/pdf") for i, (_, name, content) in enumerate(files)}
-    headers = {"Authorization": f"Bearer {token or client.token}"}
-    response = await client.http.post("/graphql", headers=headers, files=parts, data={
-        "operations": json.dumps({"query": query, "variables": variables}), "map": json.dumps(mapping)})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body
-    return next(iter(body["data"].values()))
 
 
 async def upload(client, member, content, query=UPLOAD, name="form.pdf"):

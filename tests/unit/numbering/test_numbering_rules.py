@@ -116,18 +116,58 @@ async def test_num_f6_entry_problems_name_the_segment_rules(world, clock):
     assert await check(uow, branch=w["branch"], number="2026", occupation=None, study_status=None) == []
 
 
+class RecordingFiles:
+    def __init__(self):
+        self.written = []
+
+    async def write(self, name, content):
+        self.written.append(name)
+
+
+class RecordingChecker:
+    def __init__(self):
+        self.checked = 0
+
+    async def check(self, content):
+        self.checked += 1
+        return "OK"
+
+
 async def test_num4_a_release_needs_a_taken_number_in_a_segment(world, clock):
     w = world
     uow = w["uow"]
     viewer = await fake_viewer(uow, w["branch_admin"])
     wanting = fake_person(uow, "新团员", 3, branch=w["branch"])
+    files = RecordingFiles()
     with pytest.raises(DomainError) as raised:
-        await services.request_number_release(uow=uow, clock=clock, viewer=viewer, member_id=wanting.id,
-                                              number="202600000001")
+        await services.request_number_release(uow=uow, clock=clock, viewer=viewer, files=files,
+                                              member_id=wanting.id, number="202600000001", content=b"%PDF-")
     assert [p.code for p in raised.value.problems] == ["NUMBER_NOT_TAKEN"]
     with pytest.raises(NotFound):
-        await services.request_number_release(uow=uow, clock=clock, viewer=viewer, member_id=w["province_admin"].id,
-                                              number="202600000001")
+        await services.request_number_release(uow=uow, clock=clock, viewer=viewer, files=files,
+                                              member_id=w["province_admin"].id, number="202600000001",
+                                              content=b"%PDF-")
+    assert files.written == []  # nothing is stored for a refused request
+
+
+async def test_num4_scope_comes_before_the_number_and_the_file(world):
+    w = world
+    uow = w["uow"]
+    viewer = await fake_viewer(uow, w["branch_admin"])
+    checker = RecordingChecker()
+    for number in ("202600000001", "12"):
+        with pytest.raises(NotFound):
+            await services.check_release_request(uow=uow, viewer=viewer, pdf=checker,
+                                                 member_id=w["province_admin"].id, number=number, content=b"x")
+    assert checker.checked == 0
+    wanting = fake_person(uow, "新团员", 3, branch=w["branch"])
+    with pytest.raises(DomainError) as raised:
+        await services.check_release_request(uow=uow, viewer=viewer, pdf=checker, member_id=wanting.id,
+                                             number="202600000001", content=b"")
+    assert [(p.code, p.field, p.rule) for p in raised.value.problems] == [("ARCHIVE_EMPTY", "file", "NUM-6")]
+    await services.check_release_request(uow=uow, viewer=viewer, pdf=checker, member_id=wanting.id,
+                                         number="202600000001", content=b"%PDF-")
+    assert checker.checked == 1
 
 
 @pytest.mark.parametrize(("number", "join", "owner", "province_has", "released", "archive", "kinds"), [

@@ -76,11 +76,36 @@ async def check_upload(*, uow: UnitOfWork, viewer: Viewer, pdf: PdfChecker, memb
     the PDF itself (opens, not encrypted, at least one page, every page readable)."""
     place = await _place(uow, viewer, member_id, lock=False)  # nothing is written here: no lock held for pypdf
     await _state_problems(uow, viewer, place, replacing)
+    await check_file(pdf, content, field)
+
+
+async def check_file(pdf: PdfChecker, content: bytes, field: str = "file") -> None:
+    """The file of an application form (NUM-6): size counted on the bytes read, then the PDF itself. Called
+    only once the viewer may act on the member (scope first)."""
     problem = rules.archive_size_problem(len(content), field)
     if problem is None:
         problem = rules.pdf_problem(await pdf.check(content), field)
     if problem is not None:
         raise DomainError(problem)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    sha256: str
+    size: int
+
+
+async def store_file(files: FileStore, content: bytes, field: str = "file") -> StoredFile:
+    """Writes a checked form content-addressed under archives/ (temporary file, fsync, rename): whole on disk
+    before the row that names it commits (decision 0016)."""
+    problem = rules.archive_size_problem(len(content), field)
+    if problem is not None:
+        raise DomainError(problem)
+    digest = hashlib.sha256(content).hexdigest()
+    name = rules.archive_file_name(digest)
+    await files.write(name, content)
+    return StoredFile(name, digest, len(content))
 
 
 async def store_archive(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, files: FileStore, member_id: int | None,
@@ -89,12 +114,8 @@ async def store_archive(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, files:
     committee's review; a replacement of an approved one waits beside it for a leading body's."""
     place = await _place(uow, viewer, member_id)
     await _state_problems(uow, viewer, place, replacing)
-    problem = rules.archive_size_problem(len(content))
-    if problem is not None:
-        raise DomainError(problem)
-    digest = hashlib.sha256(content).hexdigest()
-    name = rules.archive_file_name(digest)
-    await files.write(name, content)  # whole and on disk before the row that names it commits
+    stored = await store_file(files, content)  # whole and on disk before the row that names it commits
+    name, digest = stored.name, stored.sha256
     now, member = clock.now(), place.member
     assert member.id is not None
     archive = place.archive

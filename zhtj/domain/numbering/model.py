@@ -56,6 +56,9 @@ class NumberRelease:
     decided_by: int | None = None
     decided_at: datetime | None = None
     refusal: str | None = None
+    form_name: str | None = None  # the new member's application form (入团志愿书), stored as e-archives are
+    form_sha256: str | None = None
+    form_size: int | None = None
     id: int | None = field(default=None)
 
 

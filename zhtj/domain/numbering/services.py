@@ -7,18 +7,20 @@ from zhtj.domain.identity import audit
 from zhtj.domain.identity.scope import administered_org, administers, manages_member, visible_member
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import probing
-from zhtj.domain.numbering import rules
+from zhtj.domain.membership.model import Member
+from zhtj.domain.numbering import archives, rules
 from zhtj.domain.numbering.model import (
     RELEASE_APPROVED,
     RELEASE_PENDING,
     RELEASE_REFUSED,
+    Archive,
     NumberRelease,
     Segment,
 )
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared.clock import Clock, today
 from zhtj.domain.shared.errors import DomainError, NotFound, Problem
-from zhtj.domain.shared.ports import UnitOfWork
+from zhtj.domain.shared.ports import FileStore, PdfChecker, UnitOfWork
 
 PROVINCE_DEPTH = 1
 
@@ -85,17 +87,39 @@ async def entry_problems(uow: UnitOfWork, *, branch: Organization | None, number
     return [found] if found else []
 
 
-async def request_number_release(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None,
-                                 number: str, reason: str | None = None) -> NumberRelease:
-    """申请释放编号 (NUM-4): an admin who manages the member asks that the number, held by someone else, move
-    to them. The admin of the segment's owner (or above) decides; the member must be entitled to the number
-    (NUM-F6, NUM-3)."""
+async def _managed_member(uow: UnitOfWork, viewer: Viewer, member_id: int | None) -> Member:
+    """The member, if the viewer manages them (ACC-4); otherwise NOT_FOUND, as for one who does not exist."""
     member = await visible_member(uow, viewer, member_id, "memberId")
     if not await manages_member(uow, viewer, member):
         raise NotFound("memberId", "团员")
+    return member
+
+
+def _number(number: str | None) -> str:
     number = (number or "").strip()
     if not rules.is_segment_number(number):
         raise DomainError.of("DEVELOPMENT_NUMBER_FORMAT", "发展团员编号格式错误", "developmentNumber", "NUM-F4")
+    return number
+
+
+async def check_release_request(*, uow: UnitOfWork, viewer: Viewer, pdf: PdfChecker, member_id: int | None,
+                                number: str, content: bytes) -> None:
+    """Before anything is written (a read-only unit of work: no writer waits for the PDF check): scope first,
+    then the number's format, then the new member's application form as uploadArchive checks it (NUM-6)."""
+    await _managed_member(uow, viewer, member_id)
+    _number(number)
+    await archives.check_file(pdf, content)
+
+
+async def request_number_release(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, files: FileStore,
+                                 member_id: int | None, number: str, content: bytes,
+                                 reason: str | None = None) -> NumberRelease:
+    """申请释放编号 (NUM-4): an admin who manages the member asks that the number, held by someone else, move
+    to them, with the member's application form (checked by check_release_request). The admin of the
+    segment's owner (or above) decides; the member must be entitled to the number (NUM-F6, NUM-3). The form
+    is stored like an e-archive, whole on disk before the row naming it commits (decision 0016)."""
+    member = await _managed_member(uow, viewer, member_id)
+    number = _number(number)
     await probing.refuse_account_if_probing(uow, viewer, clock.now())
     holder = await uow.members.by_development_number(number)
     if holder is None:  # says whether a number is taken: counted like entry's answers (NUM-4 decided)
@@ -115,11 +139,13 @@ async def request_number_release(*, uow: UnitOfWork, clock: Clock, viewer: Viewe
     if problems:
         raise DomainError(problems)
     assert member.id is not None and holder.id is not None
+    form = await archives.store_file(files, content)  # before the row that names it commits
     release = NumberRelease(number=number, member_id=member.id, holder_id=holder.id, owner_org_id=segment.org_id,
                             requested_by=viewer.member.id or 0, requested_at=clock.now(),
-                            reason=(reason or "").strip() or None)
+                            reason=(reason or "").strip() or None, form_name=form.name, form_sha256=form.sha256,
+                            form_size=form.size)
     uow.releases.add(release)
-    audit.record(uow, clock, viewer.member.id, "requestNumberRelease", member, number)
+    audit.record(uow, clock, viewer.member.id, "requestNumberRelease", member, f"{number} {form.sha256}")
     await uow.commit()
     return release
 
@@ -155,6 +181,38 @@ async def review_number_release(*, uow: UnitOfWork, clock: Clock, viewer: Viewer
         await uow.flush()  # the number is free before it is given again (one number, one member)
     member.development_number, member.updated_at = release.number, clock.now()
     release.status = RELEASE_APPROVED
+    await _form_as_archive(uow, clock, viewer, release, member)
     audit.record(uow, clock, viewer.member.id, "approveNumberRelease", member, release.number)
     await uow.commit()
     return release
+
+
+async def _form_as_archive(uow: UnitOfWork, clock: Clock, viewer: Viewer, release: NumberRelease,
+                           member: Member) -> None:
+    """On approval the request's form becomes the member's e-archive (NUM-6) if they have none, waiting for
+    the parent committee's review as any upload does. A member who has one keeps it."""
+    if release.form_name is None or member.id is None or await uow.archives.lock_for(member.id) is not None:
+        return
+    uow.archives.add(Archive(member_id=member.id, stored_name=release.form_name, sha256=release.form_sha256 or "",
+                             size=release.form_size or 0, uploaded_at=release.requested_at,
+                             uploaded_by=release.requested_by))
+    audit.record(uow, clock, viewer.member.id, "uploadArchive", member, release.form_sha256 or "")
+
+
+async def release_form(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, release_id: int | None) -> str | None:
+    """The stored name of a release request's application form, for its deciders (admins of the segment's
+    owner or above) and the admins over the member's branch (NUM-4, ACC-4); None for anyone else, an unknown
+    request or one without a form. Every download is audited."""
+    release = await uow.releases.get(release_id) if release_id is not None else None
+    if release is None or release.form_name is None:
+        return None
+    owner = await uow.organizations.get(release.owner_org_id)
+    member = await uow.members.get(release.member_id)
+    branch = await uow.organizations.get(member.branch_id) if member and member.branch_id else None
+    if not any(org is not None and administers(viewer, org) for org in (owner, branch)):
+        return None
+    subject = member if member is not None else owner
+    assert subject is not None
+    audit.record(uow, clock, viewer.member.id, "downloadReleaseForm", subject, release.form_name)
+    await uow.commit()
+    return release.form_name

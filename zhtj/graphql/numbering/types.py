@@ -13,7 +13,7 @@ from strawberry.types import Info
 from zhtj.domain.identity.scope import administers
 from zhtj.domain.numbering.model import NumberRelease, Segment
 from zhtj.graphql.context import Context
-from zhtj.graphql.ids import parse_pk
+from zhtj.graphql.ids import encode_id, parse_pk
 from zhtj.graphql.numbering import loaders
 
 if TYPE_CHECKING:
@@ -119,13 +119,20 @@ class NumberReleaseType(relay.Node):
     refusal: str | None = strawberry.field(description="Why it was refused.")
     requested_at: datetime
     decided_at: datetime | None
+    form_url: str | None = strawberry.field(description="GET it with the bearer token: the member's application "
+                                                        "form (PDF) as an attachment; for the deciders and the "
+                                                        "member's admins.")
+    form_size: int | None = strawberry.field(description="Bytes of the application form.")
+    form_sha256: str | None
     _release: strawberry.Private[NumberRelease]
 
     @classmethod
     def from_domain(cls, r: NumberRelease) -> NumberReleaseType:
         assert r.id is not None
+        url = f"/number-releases/{encode_id('NumberRelease', r.id)}/form" if r.form_name else None
         return cls(id=r.id, number=r.number, status=NumberReleaseStatus(r.status), reason=r.reason,
-                   refusal=r.refusal, requested_at=r.requested_at, decided_at=r.decided_at, _release=r)
+                   refusal=r.refusal, requested_at=r.requested_at, decided_at=r.decided_at, form_url=url,
+                   form_size=r.form_size, form_sha256=r.form_sha256, _release=r)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -268,6 +268,9 @@ number_releases = Table(
     Column("decided_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
     Column("decided_at", UtcDateTime),
     Column("refusal", Text),
+    Column("form_name", String(100)),  # the new member's application form, stored like an e-archive
+    Column("form_sha256", String(64)),
+    Column("form_size", Integer),
     Index(None, "number", "status"),
     Index(None, "owner_org_id", "status"),
 )

@@ -160,9 +160,11 @@ class MemberType(relay.Node):
         found = [await visible_member(info, int(i)) if i.isdigit() else None for i in node_ids]
         return [cls.from_domain(m) if m else None for m in found]
 
-    @strawberry.field(description="The full ID number: one person at a time (never in a list), for an admin in "
-                                  "scope or the member, and every read is written to the audit log.")
-    async def id_number(self, info: Info[Context, Any]) -> str:
+    @strawberry.field(description="身份证号, the full ID number: one person at a time, for an admin in scope or the "
+                                  "member, and every read is written to the audit log. Nullable: where it is refused "
+                                  "(inside a list, or to anyone else) it is null with a FORBIDDEN error on this path "
+                                  "only, so the list around it still answers.")
+    async def id_number(self, info: Info[Context, Any]) -> str | None:
         ctx = info.context
         viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
         if self._public or (viewer.member.id != self._member.id and not await _administered(info, self._member)):

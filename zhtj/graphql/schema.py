@@ -21,6 +21,7 @@ from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.identity.reset import PasswordResetMutation
+from zhtj.graphql.identity.types import ViewerType
 from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
@@ -37,7 +38,7 @@ from zhtj.graphql.organization.types import OrganizationType
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
-    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType}
+    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType, "Viewer": ViewerType}
 
 
 @strawberry.type

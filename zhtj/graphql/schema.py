@@ -25,7 +25,7 @@ from zhtj.graphql.identity.types import ViewerType
 from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
-from zhtj.graphql.membership.types import MemberType
+from zhtj.graphql.membership.types import MemberType, SelfReportBranch
 from zhtj.graphql.membership.verification import VerificationMutation
 from zhtj.graphql.numbering.archives import ArchiveMutation
 from zhtj.graphql.numbering.mutations import NumberingMutation
@@ -38,7 +38,8 @@ from zhtj.graphql.organization.types import OrganizationType
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
-    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType, "Viewer": ViewerType}
+    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType, "Viewer": ViewerType,
+    "SelfReportBranch": SelfReportBranch}
 
 
 @strawberry.type

@@ -46,11 +46,30 @@ class SelfReportStatus(Enum):
     EXPIRED = strawberry.enum_value("EXPIRED", description="Unanswered for 30 days: ended by itself; submit again.")
 
 
-@strawberry.type(description="The branch a self-report went to (MEM-14): its id and names only.")
-class SelfReportBranch:
-    id: strawberry.ID
-    short_name: str
-    full_name: str
+@strawberry.type(description="报到团支部, the branch a self-report went to (MEM-14): its names only. Its `id` is a "
+                             "global id of its own type (not the Organization's, which the reporter may not read "
+                             "yet); `organizationId` is the Organization's, to send again as `branchId`.")
+class SelfReportBranch(relay.Node):
+    id: relay.NodeID[int]
+    organization_id: strawberry.ID = strawberry.field(
+        description="The branch's Organization global id (组织 ID), the value `selfReport` takes as `branchId`.")
+    short_name: str = strawberry.field(description="组织简称, the branch's short name.")
+    full_name: str = strawberry.field(description="组织全称, the branch's full name.")
+
+    @classmethod
+    def from_org(cls, org_id: int, short_name: str, full_name: str) -> SelfReportBranch:
+        return cls(id=org_id, organization_id=strawberry.ID(encode_id("Organization", org_id)),
+                   short_name=short_name, full_name=full_name)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[SelfReportBranch | None]:
+        """The names of a branch the viewer may see (ACC-4); null otherwise."""
+        from zhtj.graphql.organization.types import visible_org
+
+        found = [await visible_org(info, int(i)) if i.isdigit() else None for i in node_ids]
+        return [cls.from_org(o.id, o.short_name, o.full_name) if o and o.id else None for o in found]
 
 
 async def visible_member(info: Info[Context, Any], member_id: int) -> Member | None:
@@ -240,8 +259,7 @@ class MemberType(relay.Node):
         org = await info.context.loaders.org_by_id.load(m.branch_id) if m.branch_id and m.status != ACTIVE else None
         if org is None or org.id is None:
             return None
-        return SelfReportBranch(id=strawberry.ID(encode_id("Organization", org.id)), short_name=org.short_name,
-                                full_name=org.full_name)
+        return SelfReportBranch.from_org(org.id, org.short_name, org.full_name)
 
     @strawberry.field(description="GET it with the bearer token: the photo of an offline name/ID check "
                                   "(线下通过, MEM-13); for admins in scope, null otherwise.")

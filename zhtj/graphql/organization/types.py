@@ -104,6 +104,17 @@ class OrganizationType(relay.Node):
             count=lambda: loaders.children_count_by_parent.load(parent_id),
         )
 
+    @strawberry.field(description="下级组织数, how many direct children the org has (the tree's expand arrow "
+                                  "without a second query); one statement for a whole level of orgs.")
+    async def child_count(self, info: Info[Context, Any]) -> int:
+        assert self._org.id is not None
+        return await info.context.loaders.children_count_by_parent.load(self._org.id)
+
+    @strawberry.field(description="是否有下级组织, whether the org has any direct child: childCount > 0, from "
+                                  "the same batched count.")
+    async def has_children(self, info: Info[Context, Any]) -> bool:
+        return await self.child_count(info) > 0
+
     @strawberry.field(description="统计领域 of the industry (ORG-3): 学校, 机关事业单位, 国有企业, ….")
     def domain(self) -> str | None:
         return values.DOMAIN_OF_INDUSTRY.get(self._org.industry or "")

@@ -21,6 +21,10 @@ SHAPES = {
         edges { __typename cursor node { id children { edges { cursor node { shortName } } } } } } } }""",
     "nodes and edges of one connection, literal page": """query Tree($id: ID!) { organization(id: $id) {
       children(first: 2) { nodes { shortName } edges { node { fullName } cursor } totalCount } } }""",
+    "child counts for the expand arrow": """query($id: ID!, $n: Int!) { organization(id: $id) { childCount
+      hasChildren children(first: $n) { totalCount nodes { shortName childCount kids: hasChildren
+        children(first: $n) { nodes { hasChildren childCount children(first: 1) { nodes { hasChildren } } } } }
+      } } }""",
     "default page size": """query($id: ID!) { organization(id: $id) { children { pageInfo { hasNextPage }
       nodes { shortName } } } }""",
 }

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from zhtj.domain.identity.scope import administers, can_see_member, is_root_admin
-from zhtj.domain.membership import idcard, rules, self_report
+from zhtj.domain.membership import idcard, rules, self_report, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import today
@@ -44,6 +44,19 @@ class SelfReportStatus(Enum):
     RETURNED = strawberry.enum_value("RETURNED", description="Returned by the branch with a reason, to edit.")
     WITHDRAWN = strawberry.enum_value("WITHDRAWN", description="Withdrawn by the person, to edit.")
     EXPIRED = strawberry.enum_value("EXPIRED", description="Unanswered for 30 days: ended by itself; submit again.")
+
+
+@strawberry.enum(name="VerificationStatus", description="实名校验状态 (MEM-13): the name/ID check as a machine state; "
+                                                        "`Member.verification` gives the same in Chinese.")
+class VerificationStatus(Enum):
+    NOT_CHECKED = strawberry.enum_value(verification.NOT_CHECKED, description="未校验: not asked yet, or an "
+                                                                               "unanswered check that lapsed.")
+    CHECKING = strawberry.enum_value(verification.CHECKING, description="校验中: asked, no answer yet.")
+    PASSED = strawberry.enum_value(verification.PASSED, description="校验通过: the check service confirmed it.")
+    FAILED = strawberry.enum_value(verification.FAILED, description="校验不通过: refused; retried for 72 h, then "
+                                                                     "for an admin to check offline.")
+    PASSED_OFFLINE = strawberry.enum_value(verification.PASSED_OFFLINE, description="线下通过: an admin checked "
+                                                                                     "the papers offline.")
 
 
 @strawberry.type(description="报到团支部, the branch a self-report went to (MEM-14): its names only. Its `id` is a "
@@ -162,6 +175,11 @@ class MemberType(relay.Node):
         shown.update({name: None if public else getattr(member, name) for name in PRIVATE})
         masked = member.id_number[:6] + "*" * 12 if public else idcard.mask(member.id_number)
         return cls(id=member.id, id_number_masked=masked, _member=member, _public=public, **shown)
+
+    @strawberry.field(description="实名校验 (MEM-13) as an enum for code generators: the same state as "
+                                  "`verification`.")
+    def verification_status(self) -> VerificationStatus:
+        return VerificationStatus(self._member.verification)
 
     @strawberry.field(description="出生日期: with the masked ID number it gives the whole number away, so it is "
                                   "read like idNumber: one person at a time (null in lists), by the member or an "

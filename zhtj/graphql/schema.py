@@ -18,6 +18,7 @@ from strawberry.types import ExecutionResult, Info
 from strawberry.utils.await_maybe import await_maybe
 
 from zhtj.graphql.context import Context
+from zhtj.graphql.descriptions import describe
 from zhtj.graphql.documents import Checked, CheckedDocuments, documents, has_control_characters
 from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
@@ -163,6 +164,7 @@ def build_schema() -> Schema:
         extensions=[RequestErrors, CheckedDocuments],
     )
     gate_root_fields(built._schema)
+    describe(built._schema)
     return built
 
 

@@ -13,12 +13,24 @@ from zhtj.domain.shared.errors import AccessDenied, DomainError
 INTERNAL_MESSAGE = "服务器内部错误"
 
 
-@strawberry.type(description="A broken rule: code, Chinese message, the input field and the DOMAIN.md rule.")
+@strawberry.type(description="错误信息, a broken domain rule in a mutation's payload: a machine code, the Chinese "
+                             "message, the input field and the DOMAIN.md rule. Nothing is written when a payload "
+                             "holds any.")
 class UserError:
-    code: str
-    message: str
-    field: str | None = None
-    rule: str | None = None
+    code: str = strawberry.field(description=(
+        "错误代码, SCREAMING_SNAKE_CASE, stable for code to branch on. The families: `NOT_FOUND` (the object is "
+        "not there for you, ACC-4, answered before the form is read); `<FIELD>_REQUIRED`, `<FIELD>_FORMAT`, "
+        "`<FIELD>_INVALID` (not in its value list), `<FIELD>_TOO_LONG`, `<FIELD>_INVISIBLE_CHARACTER` for one input "
+        "field (`field` names it); `<THING>_TAKEN` (ID number, development number, full name, secretary); "
+        "`<ACTION>_NOT_ALLOWED` and `MEMBER_MANAGED_ELSEWHERE` (the viewer's scope or the object's state forbids "
+        "it); `ID_NUMBER_*` (GB 11643 checks: format, region, birth date, checksum, mismatch); `SEGMENT_*`, "
+        "`NUMBER_*`, `ARCHIVE_*`, `MIGRATION_*`, `PASSWORD_*`, `SELF_REPORT_*`, `LOOKUP_THROTTLED`. Read `rule` "
+        "for the DOMAIN.md rule behind it."))
+    message: str = strawberry.field(description="错误提示, in Chinese as the source system words it, to show as is.")
+    field: str | None = strawberry.field(
+        default=None, description="出错字段, the input field's name (camelCase) the error belongs to; null for the "
+                                  "form as a whole.")
+    rule: str | None = strawberry.field(default=None, description="业务规则, the DOMAIN.md rule broken, e.g. MEM-5.")
 
 
 def user_errors(error: DomainError) -> list[UserError]:

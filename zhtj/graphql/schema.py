@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,20 +13,23 @@ from strawberry import relay
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionResult, Info
 from strawberry.utils.await_maybe import await_maybe
 
 from zhtj.graphql.context import Context
+from zhtj.graphql.descriptions import describe
 from zhtj.graphql.documents import Checked, CheckedDocuments, documents, has_control_characters
 from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.identity.reset import PasswordResetMutation
+from zhtj.graphql.identity.types import ViewerType
 from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
-from zhtj.graphql.membership.types import MemberType
+from zhtj.graphql.membership.types import MemberType, SelfReportBranch
 from zhtj.graphql.membership.verification import VerificationMutation
 from zhtj.graphql.numbering.archives import ArchiveMutation
 from zhtj.graphql.numbering.mutations import NumberingMutation
@@ -34,10 +39,12 @@ from zhtj.graphql.organization.migration import MigrationMutation, MigrationQuer
 from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
+from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
-    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType}
+    "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType, "Viewer": ViewerType,
+    "SelfReportBranch": SelfReportBranch}
 
 
 @strawberry.type
@@ -53,6 +60,27 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
             return None
         found = await node_type.resolve_nodes(info=info, node_ids=[gid.node_id])
         return found[0]
+
+    @strawberry.field(description="Several objects by their global ids (at most 100), in the order asked: each "
+                                  "null if it is not there for you (ACC-4), like `node`. Restores several expanded "
+                                  "tree nodes in one round trip.")
+    async def nodes(self, info: Info[Context, Any], ids: list[strawberry.ID]) -> list[relay.Node | None]:
+        if len(ids) > MAX_PAGE:
+            raise BadPageRequest(f"ids 最多 {MAX_PAGE} 个")
+        wanted: dict[str, list[tuple[int, str]]] = {}  # type name → (position, node id)
+        for position, raw in enumerate(ids):
+            try:
+                gid = relay.GlobalID.from_id(raw)
+            except Exception:
+                continue
+            if gid.type_name in NODE_TYPES and parse_pk(gid.node_id) is not None:
+                wanted.setdefault(gid.type_name, []).append((position, gid.node_id))
+        answer: list[relay.Node | None] = [None] * len(ids)
+        for type_name, items in wanted.items():
+            found = await NODE_TYPES[type_name].resolve_nodes(info=info, node_ids=[i for _, i in items])
+            for (position, _), node in zip(items, found, strict=True):
+                answer[position] = node
+        return answer
 
 
 @strawberry.type
@@ -113,17 +141,30 @@ async def _planned(checked: Checked, variables: dict[str, Any] | None, context: 
     return None if plan is None else await tree.answer(context, plan, variables)
 
 
+# Dates go out and come in as ISO 8601 / RFC 3339 text, and say so (@specifiedBy) for code generators.
+SCALARS = {
+    dt.date: dataclasses.replace(
+        DateDefinition, description="日期, a calendar date: YYYY-MM-DD (RFC 3339 full-date).",
+        specified_by_url="https://scalars.graphql.org/andimarek/local-date.html"),
+    dt.datetime: dataclasses.replace(
+        DateTimeDefinition, description="时间, an instant with its UTC offset: YYYY-MM-DDThh:mm:ss+hh:mm (RFC 3339).",
+        specified_by_url="https://scalars.graphql.org/andimarek/date-time.html"),
+}
+
+
 def build_schema() -> Schema:
     built = Schema(
         query=Query,
         mutation=Mutation,
         types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType],
         config=StrawberryConfig(auto_camel_case=True),
+        scalar_overrides=SCALARS,
         # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with every
         # field is depth 10; GraphiQL's introspection query is about 1,500 tokens), each text checked once.
         extensions=[RequestErrors, CheckedDocuments],
     )
     gate_root_fields(built._schema)
+    describe(built._schema)
     return built
 
 

@@ -11,7 +11,7 @@ from zhtj.graphql.ids import encode_id
 
 ERRORS = "errors { code message field rule }"
 MEMBER = """id name idNumberMasked reportStatus reportReturnReason reportSubmittedAt
-  reportBranch { id shortName fullName } verification verificationNote verificationPhotoUrl"""
+  reportBranch { id organizationId shortName fullName } verification verificationNote verificationPhotoUrl"""
 SELF_REPORT = f"""mutation($input: SelfReportInput!) {{ selfReport(input: $input) {{
   member {{ {MEMBER} }} {ERRORS} }} }}"""
 REVIEW = f"""mutation($input: ReviewSelfReportInput!) {{ reviewSelfReport(input: $input) {{

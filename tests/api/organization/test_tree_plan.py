@@ -21,6 +21,10 @@ SHAPES = {
         edges { __typename cursor node { id children { edges { cursor node { shortName } } } } } } } }""",
     "nodes and edges of one connection, literal page": """query Tree($id: ID!) { organization(id: $id) {
       children(first: 2) { nodes { shortName } edges { node { fullName } cursor } totalCount } } }""",
+    "child counts for the expand arrow": """query($id: ID!, $n: Int!) { organization(id: $id) { childCount
+      hasChildren children(first: $n) { totalCount nodes { shortName childCount kids: hasChildren
+        children(first: $n) { nodes { hasChildren childCount children(first: 1) { nodes { hasChildren } } } } }
+      } } }""",
     "default page size": """query($id: ID!) { organization(id: $id) { children { pageInfo { hasNextPage }
       nodes { shortName } } } }""",
 }
@@ -95,7 +99,8 @@ async def test_an_org_outside_the_viewers_scope_is_null_either_way_ACC4(client, 
     assert used and planned == ordinary and planned["data"]["organization"]["shortName"] == "甲省"
 
 
-@pytest.mark.parametrize("case", ["anonymous", "page too large", "bad cursor", "other fields", "fragment"])
+@pytest.mark.parametrize("case", ["anonymous", "page too large", "bad cursor", "other fields", "fragment",
+                                  "backward page"])
 async def test_everything_else_goes_the_ordinary_way_with_its_errors(client, root, db, case):
     await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
     query = "query($id: ID!, $n: Int, $after: String) { organization(id: $id) { children(first: $n, after: $after) " \
@@ -110,6 +115,10 @@ async def test_everything_else_goes_the_ordinary_way_with_its_errors(client, roo
         variables["after"] = "garbage"
     elif case == "other fields":
         query = "query($id: ID!) { organization(id: $id) { shortName warnings children { totalCount } } }"
+    elif case == "backward page":
+        query = "query($id: ID!) { organization(id: $id) { children(last: 2) { totalCount nodes { shortName } " \
+                "pageInfo { hasNextPage hasPreviousPage } } } }"
+        await _grow(db, root, 3)
     else:
         query = "query($id: ID!) { organization(id: $id) { ...o } } fragment o on Organization { shortName }"
     await client.post(query, variables)

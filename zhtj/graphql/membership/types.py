@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from zhtj.domain.identity.scope import administers, can_see_member, is_root_admin
-from zhtj.domain.membership import idcard, rules, self_report
+from zhtj.domain.membership import idcard, rules, self_report, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import today
@@ -46,11 +46,43 @@ class SelfReportStatus(Enum):
     EXPIRED = strawberry.enum_value("EXPIRED", description="Unanswered for 30 days: ended by itself; submit again.")
 
 
-@strawberry.type(description="The branch a self-report went to (MEM-14): its id and names only.")
-class SelfReportBranch:
-    id: strawberry.ID
-    short_name: str
-    full_name: str
+@strawberry.enum(name="VerificationStatus", description="实名校验状态 (MEM-13): the name/ID check as a machine state; "
+                                                        "`Member.verification` gives the same in Chinese.")
+class VerificationStatus(Enum):
+    NOT_CHECKED = strawberry.enum_value(verification.NOT_CHECKED, description="未校验: not asked yet, or an "
+                                                                               "unanswered check that lapsed.")
+    CHECKING = strawberry.enum_value(verification.CHECKING, description="校验中: asked, no answer yet.")
+    PASSED = strawberry.enum_value(verification.PASSED, description="校验通过: the check service confirmed it.")
+    FAILED = strawberry.enum_value(verification.FAILED, description="校验不通过: refused; retried for 72 h, then "
+                                                                     "for an admin to check offline.")
+    PASSED_OFFLINE = strawberry.enum_value(verification.PASSED_OFFLINE, description="线下通过: an admin checked "
+                                                                                     "the papers offline.")
+
+
+@strawberry.type(description="报到团支部, the branch a self-report went to (MEM-14): its names only. Its `id` is a "
+                             "global id of its own type (not the Organization's, which the reporter may not read "
+                             "yet); `organizationId` is the Organization's, to send again as `branchId`.")
+class SelfReportBranch(relay.Node):
+    id: relay.NodeID[int]
+    organization_id: strawberry.ID = strawberry.field(
+        description="The branch's Organization global id (组织 ID), the value `selfReport` takes as `branchId`.")
+    short_name: str = strawberry.field(description="组织简称, the branch's short name.")
+    full_name: str = strawberry.field(description="组织全称, the branch's full name.")
+
+    @classmethod
+    def from_org(cls, org_id: int, short_name: str, full_name: str) -> SelfReportBranch:
+        return cls(id=org_id, organization_id=strawberry.ID(encode_id("Organization", org_id)),
+                   short_name=short_name, full_name=full_name)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False
+    ) -> list[SelfReportBranch | None]:
+        """The names of a branch the viewer may see (ACC-4); null otherwise."""
+        from zhtj.graphql.organization.types import visible_org
+
+        found = [await visible_org(info, int(i)) if i.isdigit() else None for i in node_ids]
+        return [cls.from_org(o.id, o.short_name, o.full_name) if o and o.id else None for o in found]
 
 
 async def visible_member(info: Info[Context, Any], member_id: int) -> Member | None:
@@ -144,6 +176,11 @@ class MemberType(relay.Node):
         masked = member.id_number[:6] + "*" * 12 if public else idcard.mask(member.id_number)
         return cls(id=member.id, id_number_masked=masked, _member=member, _public=public, **shown)
 
+    @strawberry.field(description="实名校验 (MEM-13) as an enum for code generators: the same state as "
+                                  "`verification`.")
+    def verification_status(self) -> VerificationStatus:
+        return VerificationStatus(self._member.verification)
+
     @strawberry.field(description="出生日期: with the masked ID number it gives the whole number away, so it is "
                                   "read like idNumber: one person at a time (null in lists), by the member or an "
                                   "admin in scope, and written to the audit log. Lists have `age`.")
@@ -160,9 +197,11 @@ class MemberType(relay.Node):
         found = [await visible_member(info, int(i)) if i.isdigit() else None for i in node_ids]
         return [cls.from_domain(m) if m else None for m in found]
 
-    @strawberry.field(description="The full ID number: one person at a time (never in a list), for an admin in "
-                                  "scope or the member, and every read is written to the audit log.")
-    async def id_number(self, info: Info[Context, Any]) -> str:
+    @strawberry.field(description="身份证号, the full ID number: one person at a time, for an admin in scope or the "
+                                  "member, and every read is written to the audit log. Nullable: where it is refused "
+                                  "(inside a list, or to anyone else) it is null with a FORBIDDEN error on this path "
+                                  "only, so the list around it still answers.")
+    async def id_number(self, info: Info[Context, Any]) -> str | None:
         ctx = info.context
         viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
         if self._public or (viewer.member.id != self._member.id and not await _administered(info, self._member)):
@@ -238,8 +277,7 @@ class MemberType(relay.Node):
         org = await info.context.loaders.org_by_id.load(m.branch_id) if m.branch_id and m.status != ACTIVE else None
         if org is None or org.id is None:
             return None
-        return SelfReportBranch(id=strawberry.ID(encode_id("Organization", org.id)), short_name=org.short_name,
-                                full_name=org.full_name)
+        return SelfReportBranch.from_org(org.id, org.short_name, org.full_name)
 
     @strawberry.field(description="GET it with the bearer token: the photo of an offline name/ID check "
                                   "(线下通过, MEM-13); for admins in scope, null otherwise.")

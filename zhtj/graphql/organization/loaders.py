@@ -23,7 +23,8 @@ from zhtj.infrastructure.tables.schema import organizations as orgs
 class PageKey(NamedTuple):
     parent_id: int
     first: int
-    after: tuple[int, int] | None  # (sort_order, id) of the last org already seen
+    after: tuple[int, int] | None  # (sort_order, id) of the last org already seen (of the first, backward)
+    backward: bool = False  # the last `first` children before `after`, read from the end
 
 
 async def org_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organization | None]:
@@ -32,39 +33,45 @@ async def org_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organizat
     return [found.get(i) for i in ids]
 
 
-def children_pages(stmt: Select, parents: Any, first: Any, after: tuple[Any, Any] | None) -> Select:
+def children_pages(stmt: Select, parents: Any, first: Any, after: tuple[Any, Any] | None, *,
+                   backward: bool = False) -> Select:
     """`stmt` (what to read of each org) narrowed to up to first+1 children of each parent after `after`, in
     sibling order: one statement for any number of parents. Each of `parents`, `first` and `after` is a value
-    or a bound parameter (the planned tree path compiles the statement once, organization/tree.py)."""
-    rank = func.row_number().over(partition_by=orgs.c.parent_id, order_by=(orgs.c.sort_order, orgs.c.id))
+    or a bound parameter (the planned tree path compiles the statement once, organization/tree.py).
+    `backward`: up to first+1 children before `after` instead, read from the end (descending)."""
+    order = (orgs.c.sort_order.desc(), orgs.c.id.desc()) if backward else (orgs.c.sort_order, orgs.c.id)
+    rank = func.row_number().over(partition_by=orgs.c.parent_id, order_by=order)
     inner = select(orgs.c.id, rank.label("rank")).where(orgs.c.parent_id.in_(parents))
     if after is not None:
-        inner = inner.where(tuple_(orgs.c.sort_order, orgs.c.id) > tuple_(*after))
+        position = tuple_(orgs.c.sort_order, orgs.c.id)
+        inner = inner.where(position < tuple_(*after) if backward else position > tuple_(*after))
     ranked = inner.subquery()
     return (
         stmt.join(ranked, ranked.c.id == orgs.c.id)
         .where(ranked.c.rank <= first + 1)
-        .order_by(orgs.c.parent_id, orgs.c.sort_order, orgs.c.id)
+        .order_by(orgs.c.parent_id, *order)
     )
 
 
 async def children_page_by_parent(session: AsyncSession, keys: Sequence[PageKey]) -> list[list[Organization]]:
-    """Up to first+1 children of each parent in sibling order; one statement per (first, after)."""
-    by_window: dict[tuple[int, tuple[int, int] | None], list[int]] = defaultdict(list)
+    """Up to first+1 children of each parent in sibling order (descending backward); one statement per
+    (first, after, direction)."""
+    by_window: dict[tuple[int, tuple[int, int] | None, bool], list[int]] = defaultdict(list)
     for key in keys:
-        by_window[(key.first, key.after)].append(key.parent_id)
+        by_window[(key.first, key.after, key.backward)].append(key.parent_id)
     pages: dict[PageKey, list[Organization]] = {}
     reader = reader_of(session)
-    for (first, after), parent_ids in by_window.items():
+    for (first, after, backward), parent_ids in by_window.items():
         params: dict[str, Any] = {"parents": parent_ids, "first": first}
         if after is not None:
             params.update(after_order=after[0], after_id=after[1])
+        statement = STATEMENTS[(after is not None, backward)]
         grouped: dict[int, list[Organization]] = defaultdict(list)
-        for org in await reader.objects(session, Organization, CHILDREN_AFTER if after else CHILDREN, params):
+        for org in await reader.objects(session, Organization, statement, params):
             assert org.parent_id is not None
             grouped[org.parent_id].append(org)
         for parent_id in parent_ids:
-            pages[PageKey(parent_id, first, after)] = grouped.get(parent_id, [])
+            pages[PageKey(parent_id, first, after, backward)] = grouped.get(parent_id, [])
     return [pages[key] for key in keys]
 
 
@@ -78,6 +85,10 @@ FIRST_PARAM = bindparam("first", type_=Integer)
 AFTER_PARAMS = (bindparam("after_order", type_=orgs.c.sort_order.type), bindparam("after_id", type_=orgs.c.id.type))
 CHILDREN = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, None)
 CHILDREN_AFTER = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
+CHILDREN_LAST = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, None, backward=True)
+CHILDREN_BEFORE = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS, backward=True)
+STATEMENTS = {(False, False): CHILDREN, (True, False): CHILDREN_AFTER, (False, True): CHILDREN_LAST,
+              (True, True): CHILDREN_BEFORE}
 
 
 async def children_count_by_parent(session: AsyncSession, parent_ids: Sequence[int]) -> list[int]:
@@ -196,20 +207,21 @@ def _members_below(path: str, text: str | None):  # type: ignore[no-untyped-def]
 class MembersKey(NamedTuple):
     path: str
     first: int
-    after: int | None  # the last member id already seen
+    after: int | None  # the last member id already seen (the first, backward)
     text: str | None
+    backward: bool = False  # the last `first` members before `after`, read from the end
 
 
 async def members_page_by_org(session: AsyncSession, keys: Sequence[MembersKey]) -> list[list[Member]]:
-    """Up to first+1 members below each org, by id: each org's own LIMITed query (so a province stops
-    early), CHUNK orgs a statement, then one statement for the rows."""
+    """Up to first+1 members below each org, by id (descending backward): each org's own LIMITed query (so a
+    province stops early), CHUNK orgs a statement, then one statement for the rows."""
     parts = []
     for index, key in enumerate(keys):
         cond = _members_below(key.path, key.text)
         if key.after is not None:
-            cond.append(members.c.id > key.after)
+            cond.append(members.c.id < key.after if key.backward else members.c.id > key.after)
         page = (select(literal(index % CHUNK).label("i"), members.c.id.label("member_id")).where(*cond)
-                .order_by(members.c.id).limit(key.first + 1).subquery())
+                .order_by(members.c.id.desc() if key.backward else members.c.id).limit(key.first + 1).subquery())
         parts.append(select(page.c.i, page.c.member_id))
     found = await _per_key(session, parts) if parts else []
     ids = [member_id for _, member_id in found]
@@ -217,7 +229,7 @@ async def members_page_by_org(session: AsyncSession, keys: Sequence[MembersKey])
     pages: list[list[Member]] = [[] for _ in keys]
     for index, member_id in found:
         pages[index].append(loaded[member_id])
-    return [sorted(page, key=lambda m: m.id or 0) for page in pages]
+    return [sorted(page, key=lambda m: m.id or 0, reverse=key.backward) for page, key in zip(pages, keys, strict=True)]
 
 
 async def members_count_by_org(session: AsyncSession, keys: Sequence[tuple[str, str | None]]) -> list[int]:
@@ -248,14 +260,23 @@ def _reports_below(path: str, status: str | None, now: datetime):  # type: ignor
 
 
 async def self_reports_page(session: AsyncSession, path: str, status: str | None, now: datetime, limit: int,
-                            after: tuple[datetime, int] | None) -> list[Member]:
-    """Oldest submission first, keyset-paged on (report_submitted_at, id)."""
+                            after: tuple[datetime, int] | None, backward: bool = False) -> list[Member]:
+    """Oldest submission first, keyset-paged on (report_submitted_at, id); backward: the ones before `after`,
+    newest first."""
     cond = _reports_below(path, status, now)
     submitted = members.c.report_submitted_at
     if after is not None:
-        cond.append(or_(submitted > after[0], and_(submitted == after[0], members.c.id > after[1])))
-    stmt = select(Member).where(*cond).order_by(submitted, members.c.id).limit(limit)
+        cond.append(keyset_beyond(submitted, members.c.id, after, backward))
+    order = (submitted.desc(), members.c.id.desc()) if backward else (submitted, members.c.id)
+    stmt = select(Member).where(*cond).order_by(*order).limit(limit)
     return list(await session.scalars(stmt))
+
+
+def keyset_beyond(first: Any, second: Any, key: tuple[Any, Any], backward: bool) -> Any:
+    """(first, second) after `key` in ascending order, or before it when `backward`."""
+    if backward:
+        return or_(first < key[0], and_(first == key[0], second < key[1]))
+    return or_(first > key[0], and_(first == key[0], second > key[1]))
 
 
 async def self_reports_count(session: AsyncSession, path: str, status: str | None, now: datetime) -> int:

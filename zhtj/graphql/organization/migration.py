@@ -21,9 +21,10 @@ from zhtj.graphql.context import Context
 from zhtj.graphql.errors import UserError
 from zhtj.graphql.ids import decode_id, parse_pk
 from zhtj.graphql.mutation import perform
+from zhtj.graphql.organization.loaders import keyset_beyond
 from zhtj.graphql.organization.mutations import OrganizationPayload
 from zhtj.graphql.organization.types import OrganizationType, visible_org
-from zhtj.graphql.relay import BadPageRequest, Connection, decode_cursor, encode_cursor, page_size
+from zhtj.graphql.relay import BadPageRequest, Connection, encode_cursor, page_request
 from zhtj.infrastructure.tables.schema import org_migrations, organizations
 
 ORG = "Organization"
@@ -136,42 +137,39 @@ class MigrationQuery:
     @strawberry.field(description="组织迁移 waiting for you (ORG-10): open migrations whose current step you may "
                                   "approve or refuse, the oldest request first.")
     async def migrations_to_review(self, info: Info[Context, Any], first: int | None = None,
-                                   after: str | None = None) -> Connection[MigrationType]:
+                                   after: str | None = None, last: int | None = None,
+                                   before: str | None = None) -> Connection[MigrationType]:
         ctx = info.context
         viewer = ctx.require_viewer()
-        size = page_size(first)
-        key = decode_cursor(after, str, int)
-        start = (_aware(key[0]), key[1]) if key else None
+        page = page_request(first, after, last, before, str, int)
+        key = page.key
+        start = (_aware(key[0], "before" if page.backward else "after"), key[1]) if key else None
         if not viewer.admin_paths or viewer.is_restricted:
-            return Connection.build([], size, cursor_of=str, node_of=MigrationType.from_domain, count=_none,
-                                    has_previous=key is not None)
+            return Connection.empty(page)
         cond, at, mig_id = _awaiting(viewer), org_migrations.c.requested_at, org_migrations.c.id
-        page = cond + ([or_(at > start[0], and_(at == start[0], mig_id > start[1]))] if start else [])
+        beyond = cond + ([keyset_beyond(at, mig_id, start, page.backward)] if start else [])
+        order = (at.desc(), mig_id.desc()) if page.backward else (at, mig_id)
         async with ctx.read() as session:
             rows = list(await session.scalars(
-                select(OrgMigration).where(*page).order_by(at, mig_id).limit(size + 1)))
+                select(OrgMigration).where(*beyond).order_by(*order).limit(page.size + 1)))
 
         async def count() -> int:
             async with ctx.read() as session:
                 return await session.scalar(select(func.count()).select_from(org_migrations).where(*cond)) or 0
 
         return Connection.build(
-            rows, size, cursor_of=lambda m: encode_cursor(m.requested_at.isoformat(), m.id),
-            node_of=MigrationType.from_domain, count=count, has_previous=key is not None)
+            rows, page, cursor_of=lambda m: encode_cursor(m.requested_at.isoformat(), m.id),
+            node_of=MigrationType.from_domain, count=count)
 
 
-async def _none() -> int:
-    return 0
-
-
-def _aware(text: str) -> datetime:
+def _aware(text: str, name: str = "after") -> datetime:
     """The time in a cursor: ISO 8601 with a UTC offset, as encode_cursor wrote it."""
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
         at = None
     if at is None or at.tzinfo is None:
-        raise BadPageRequest("after 游标无效")
+        raise BadPageRequest(f"{name} 游标无效")
     return at
 
 

@@ -3,11 +3,12 @@
 A front end expanding the tree asks `organization(id:)` with plain org fields and nested `children`
 connections, often hundreds of orgs at once. graphql-core spends about 10 µs on every field of every
 org; for such documents a plan is made once per query text (with the document, in documents.py) and
-run here: the root and one statement per level of children (plus one count per level when asked for),
-plain rows instead of ORM objects, the answer built straight as JSON-ready dicts in selection order,
-a cursor only where one is asked for. Anything outside that shape (other fields, fragments, directives,
-repeated response keys, arguments of the wrong kind, a viewer the gate refuses, a bad page request)
-goes the ordinary way, which also gives every error; a test holds the two paths to the same answers."""
+run here: the root and one statement per level of children (plus one count per level when totalCount,
+childCount or hasChildren is asked for), plain rows instead of ORM objects, the answer built straight as
+JSON-ready dicts in selection order, a cursor only where one is asked for. Anything outside that shape
+(other fields, fragments, directives, repeated response keys, arguments of the wrong kind, a viewer the
+gate refuses, a bad page request) goes the ordinary way, which also gives every error; a test holds
+the two paths to the same answers."""
 
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ CHILDREN = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARA
 CHILDREN_AFTER = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
 COUNTS = (select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(id_list_param("parents")))
           .group_by(orgs.c.parent_id))
+# Fields answered from the count of an org's children (one grouped count a level, shared with totalCount).
+COUNTED = {"childCount": lambda n: n, "hasChildren": lambda n: n > 0}
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 # Variables a plan may read, by declared type: what each must hold to be read here.
 VARIABLE_KINDS = {"ID": (str, int), "Int": (int,), "String": (str,)}
@@ -156,7 +159,7 @@ def _org(selection_set: SelectionSetNode) -> Org:
     items: list[tuple[str, str, Any]] = []
     for node in _fields(selection_set):
         name = node.name.value
-        if name in SCALARS and not node.arguments and node.selection_set is None:
+        if (name in SCALARS or name in COUNTED) and not node.arguments and node.selection_set is None:
             items.append((_key(node), name, None))
         elif name == "children" and node.selection_set is not None:
             items.append((_key(node), "children", _children(node)))
@@ -326,7 +329,8 @@ async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list
             grouped[child.parent_id].append(child)
         for parent_id in parent_ids:
             pages[(parent_id, size, after)] = grouped[parent_id]
-    counted = sorted({parent_id for parent_id, children, _, _ in wanted if children.needs_count})
+    counted = sorted({parent_id for parent_id, children, _, _ in wanted if children.needs_count}
+                     | {row.id for row, org in level if any(name in COUNTED for _, name, _ in org.items)})
     counts = await reads.counts(counted) if counted else {}
 
     below: list[tuple[Any, Org]] = []  # the next level, in the order its answers are used
@@ -343,6 +347,9 @@ async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list
     for row, org in level:
         answer: dict[str, Any] = {}
         for key, name, detail in org.items:
+            if name in COUNTED:
+                answer[key] = COUNTED[name](counts.get(row.id, 0))
+                continue
             if name != "children":
                 answer[key] = SCALARS[name](row)
                 continue

@@ -18,7 +18,7 @@ from zhtj.graphql.context import Context
 from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership.types import SelfReportStatus
 from zhtj.graphql.organization.loaders import PageKey
-from zhtj.graphql.relay import BadPageRequest, Connection, decode_cursor, encode_cursor, page_size
+from zhtj.graphql.relay import BadPageRequest, Connection, encode_cursor, page_request
 
 if TYPE_CHECKING:
     from zhtj.graphql.membership.types import CadrePositionType, MemberType
@@ -30,10 +30,6 @@ SegmentRef = Annotated["SegmentType", strawberry.lazy("zhtj.graphql.numbering.ty
 NumberReleaseRef = Annotated["NumberReleaseType", strawberry.lazy("zhtj.graphql.numbering.types")]
 NumberReportRef = Annotated["NumberReport", strawberry.lazy("zhtj.graphql.numbering.reports")]
 CadrePositionRef = Annotated["CadrePositionType", strawberry.lazy("zhtj.graphql.membership.types")]
-
-
-async def _zero() -> int:
-    return 0
 
 
 async def visible_org(info: Info[Context, Any], org_id: int | None) -> Organization | None:
@@ -90,23 +86,34 @@ class OrganizationType(relay.Node):
 
     @strawberry.field(description="Direct children in sibling order (上移/下移).")
     async def children(
-        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
+        self, info: Info[Context, Any], first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
     ) -> Connection[OrganizationType]:
-        size = page_size(first)
-        key = decode_cursor(after, int, int)
+        page = page_request(first, after, last, before, int, int)
+        key = page.key
         loaders = info.context.loaders
         assert self._org.id is not None
         rows = await loaders.children_page_by_parent.load(
-            PageKey(self._org.id, size, (int(key[0]), int(key[1])) if key else None)
+            PageKey(self._org.id, page.size, (int(key[0]), int(key[1])) if key else None, page.backward)
         )
         parent_id = self._org.id
         return Connection.build(
-            rows, size,
+            rows, page,
             cursor_of=lambda o: encode_cursor(o.sort_order, o.id),
             node_of=OrganizationType.from_domain,
             count=lambda: loaders.children_count_by_parent.load(parent_id),
-            has_previous=key is not None,
         )
+
+    @strawberry.field(description="下级组织数, how many direct children the org has (the tree's expand arrow "
+                                  "without a second query); one statement for a whole level of orgs.")
+    async def child_count(self, info: Info[Context, Any]) -> int:
+        assert self._org.id is not None
+        return await info.context.loaders.children_count_by_parent.load(self._org.id)
+
+    @strawberry.field(description="是否有下级组织, whether the org has any direct child: childCount > 0, from "
+                                  "the same batched count.")
+    async def has_children(self, info: Info[Context, Any]) -> bool:
+        return await self.child_count(info) > 0
 
     @strawberry.field(description="统计领域 of the industry (ORG-3): 学校, 机关事业单位, 国有企业, ….")
     def domain(self) -> str | None:
@@ -168,58 +175,59 @@ class OrganizationType(relay.Node):
     @strawberry.field(description="People of this branch, or of every branch below this org, for its admins "
                                   "(empty for anyone else, ACC-4); `text` filters by name.")
     async def members(self, info: Info[Context, Any], first: int | None = None, after: str | None = None,
-                      text: str | None = None) -> Connection[MemberRef]:
+                      text: str | None = None, last: int | None = None,
+                      before: str | None = None) -> Connection[MemberRef]:
         from zhtj.graphql.membership.types import MemberType
         from zhtj.graphql.organization.loaders import MembersKey
 
-        size = page_size(first)
-        key = decode_cursor(after, int)
+        page = page_request(first, after, last, before, int)
+        key = page.key
         ctx = info.context
         if not administers(ctx.require_viewer(allow_initial_password=True, allow_pending=True), self._org):
-            return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
-                                    has_previous=False)  # ACC-4: a member sees their org, not its people
+            return Connection.empty(page)  # ACC-4: a member sees their org, not its people
         wanted = (text or "").strip() or None
         rows = await ctx.loaders.members_page_by_org.load(
-            MembersKey(self._org.path, size, int(key[0]) if key else None, wanted))
+            MembersKey(self._org.path, page.size, int(key[0]) if key else None, wanted, page.backward))
         path = self._org.path
 
         def count() -> Any:
             return ctx.loaders.members_count_by_org.load((path, wanted))
 
-        return Connection.build(rows, size, cursor_of=lambda m: encode_cursor(m.id), node_of=MemberType.from_domain,
-                                count=count, has_previous=key is not None)
+        return Connection.build(rows, page, cursor_of=lambda m: encode_cursor(m.id), node_of=MemberType.from_domain,
+                                count=count)
 
     @strawberry.field(description="团员报到 to this branch or any branch below (MEM-14), oldest submission first: "
                                   "for admins of the org or above, empty for anyone else. Without `status` every "
                                   "report not yet approved; ACTIVE lists the approved ones.")
     async def self_reports(self, info: Info[Context, Any], status: SelfReportStatus | None = None,
-                           first: int | None = None, after: str | None = None) -> Connection[MemberRef]:
+                           first: int | None = None, after: str | None = None, last: int | None = None,
+                           before: str | None = None) -> Connection[MemberRef]:
         from zhtj.graphql.membership.types import MemberType
         from zhtj.graphql.organization.loaders import self_reports_count, self_reports_page
 
-        size = page_size(first)
-        key = decode_cursor(after, str, int)
+        page = page_request(first, after, last, before, str, int)
+        key = page.key
         ctx = info.context
         if not administers(ctx.require_viewer(allow_initial_password=True, allow_pending=True), self._org):
-            return Connection.build([], size, cursor_of=str, node_of=MemberType.from_domain, count=_zero,
-                                    has_previous=False)
+            return Connection.empty(page)
         path, wanted, now = self._org.path, status.value if status else None, ctx.clock.now()
+        cursor_name = "before" if page.backward else "after"
         try:
             start = (datetime.fromisoformat(key[0]), int(key[1])) if key else None
         except (TypeError, ValueError):
-            raise BadPageRequest("after 游标无效") from None
+            raise BadPageRequest(f"{cursor_name} 游标无效") from None
         if start is not None and start[0].tzinfo is None:  # cursors carry aware times; anything else is made up
-            raise BadPageRequest("after 游标无效")
+            raise BadPageRequest(f"{cursor_name} 游标无效")
         async with ctx.read() as session:
-            rows = await self_reports_page(session, path, wanted, now, size + 1, start)
+            rows = await self_reports_page(session, path, wanted, now, page.size + 1, start, page.backward)
 
         async def count() -> int:
             async with ctx.read() as session:
                 return await self_reports_count(session, path, wanted, now)
 
         return Connection.build(
-            rows, size, cursor_of=lambda m: encode_cursor(m.report_submitted_at.isoformat(), m.id),
-            node_of=MemberType.from_domain, count=count, has_previous=key is not None)
+            rows, page, cursor_of=lambda m: encode_cursor(m.report_submitted_at.isoformat(), m.id),
+            node_of=MemberType.from_domain, count=count)
 
     @strawberry.field(description="管理员: at most 2 for a leading body, 3 for other orgs (ACC-3).")
     async def admins(self, info: Info[Context, Any]) -> list[MemberRef]:

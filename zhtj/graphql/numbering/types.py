@@ -119,11 +119,11 @@ class NumberReleaseType(relay.Node):
     refusal: str | None = strawberry.field(description="Why it was refused.")
     requested_at: datetime
     decided_at: datetime | None
-    form_url: str | None = strawberry.field(description="GET it with the bearer token: the member's application "
-                                                        "form (PDF) as an attachment; for the deciders and the "
-                                                        "member's admins.")
-    form_size: int | None = strawberry.field(description="Bytes of the application form.")
-    form_sha256: str | None
+    form_url: str | None = strawberry.field(description="入团志愿书: GET it with the bearer token: the new member's "
+                                                        "application form (PDF) as an attachment; for the deciders "
+                                                        "and the member's admins.")
+    form_size: int | None = strawberry.field(description="入团志愿书大小: bytes of the application form.")
+    form_sha256: str | None = strawberry.field(description="入团志愿书校验值: SHA-256 of the application form, hex.")
     _release: strawberry.Private[NumberRelease]
 
     @classmethod

@@ -59,7 +59,8 @@ _REFUSALS = {  # strawberry's words for a request it cannot read, as our users r
 
 class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
     def __init__(self, services: Services):
-        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
+        super().__init__(schema, graphql_ide="graphiql" if services.settings.graphiql else None,
+                         multipart_uploads_enabled=True)
         self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -201,7 +202,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
-            ASSETS_ROUTE,
+            *([ASSETS_ROUTE] if settings.graphiql else []),
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),

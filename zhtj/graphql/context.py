@@ -73,6 +73,7 @@ class Context:
         self.token = token
         self.viewer = viewer
         self.client = client  # the caller's address, for throttling anonymous calls
+        self.policy = services.settings.document_policy  # what query texts are validated under (documents.py)
         self.reader = Reader(services.db)
         self._loaders: Loaders | None = None
         self._audit_loader: DataLoader[tuple[str, str, str], bool] | None = None

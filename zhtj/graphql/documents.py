@@ -4,7 +4,11 @@ One extension replaces five (token, alias and depth limits, parser and validatio
 rules are built once at import, so validation is keyed by the query text alone and the cache hits
 (strawberry's own ValidationCache keyed on rule classes made anew per request, and never hit). The
 document's string literals are searched for control characters once, with the document; a request's
-variables are searched each time (decision 0011)."""
+variables are searched each time (decision 0011).
+
+What a text is validated under depends on the settings (decision 0018): introspection off adds graphql-core's
+NoSchemaIntrospectionCustomRule, suggestions off hides "Did you mean …". Both are part of the key a checked
+text is kept by, so a text validated under one policy is never reused under another."""
 
 from __future__ import annotations
 
@@ -14,9 +18,19 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, StringValueNode, Visitor, visit
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    StringValueNode,
+    Visitor,
+    validate,
+    visit,
+)
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from zhtj.domain.shared.errors import AccessDenied
 
@@ -28,6 +42,13 @@ MAX_DOCUMENTS = 512
 LIMIT_RULES = (*MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
                *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules)
 CONTROL_MESSAGE = "输入中含有不可见的控制字符，请删除后重新提交"
+# (introspection, suggestions): what a text is validated under (Settings.document_policy); without a Context
+# (nothing the service itself runs) the strict one.
+Policy = tuple[bool, bool]
+STRICT: Policy = (False, False)
+_STRAWBERRY_RULES = (MaybeNullValidationRule, OneOfInputValidationRule)
+RULES: dict[bool, tuple[type[ASTValidationRule], ...]] = {  # by whether introspection is allowed
+    True: LIMIT_RULES, False: (*LIMIT_RULES, NoSchemaIntrospectionCustomRule)}
 
 
 @dataclasses.dataclass
@@ -39,22 +60,28 @@ class Checked:
 
 
 class _Documents:
-    """A bounded map from query text to its checked document, least recently used out first."""
+    """A bounded map from (policy, query text) to its checked document, least recently used out first."""
 
     def __init__(self, size: int):
         self.size = size
-        self._items: OrderedDict[str, Checked] = OrderedDict()
+        self._items: OrderedDict[tuple[Policy, str], Checked] = OrderedDict()
 
-    def get(self, query: str) -> Checked | None:
-        found = self._items.get(query)
+    def get(self, query: str, policy: Policy) -> Checked | None:
+        key = (policy, query)
+        found = self._items.get(key)
         if found is not None:
-            self._items.move_to_end(query)
+            self._items.move_to_end(key)
         return found
 
-    def put(self, query: str, checked: Checked) -> None:
-        self._items[query] = checked
+    def put(self, query: str, policy: Policy, checked: Checked) -> None:
+        self._items[(policy, query)] = checked
         if len(self._items) > self.size:
             self._items.popitem(last=False)
+
+
+def policy_of(context: Any) -> Policy:
+    """The policy of a request's Context (its settings'), or the strict one."""
+    return getattr(context, "policy", STRICT)
 
 
 documents = _Documents(MAX_DOCUMENTS)
@@ -66,26 +93,29 @@ class CheckedDocuments(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        found = documents.get(context.query) if context.query else None
+        policy = policy_of(context.context)
+        found = documents.get(context.query, policy) if context.query else None
         if found is not None:
             context.graphql_document = found.document
         else:
             context.parse_options["max_tokens"] = MAX_TOKENS
         yield
         if found is None and context.query and context.graphql_document is not None:
-            documents.put(context.query, Checked(context.graphql_document,
+            documents.put(context.query, policy, Checked(context.graphql_document,
                                                  _literals_have_control(context.graphql_document)))
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        found = documents.get(context.query) if context.query else None
+        introspection, suggestions = policy = policy_of(context.context)
+        found = documents.get(context.query, policy) if context.query else None
         if found is None:  # not parsed here (no query text): validated the usual way, with the limits
-            context.validation_rules = (*context.validation_rules, *LIMIT_RULES)
+            context.validation_rules = (*context.validation_rules, *RULES[introspection])
             yield
             return
         if found.validation is None:
-            found.validation = validate_document(context.schema._schema, found.document,
-                                                 (*context.validation_rules, *LIMIT_RULES))
+            found.validation = validate(context.schema._schema, found.document,
+                                        (*context.validation_rules, *RULES[introspection], *_STRAWBERRY_RULES),
+                                        hide_suggestions=not suggestions)
         errors = list(found.validation)
         if not errors and (found.control_in_literals or has_control_characters(context.variables)):
             errors = [GraphQLError(CONTROL_MESSAGE, original_error=AccessDenied("BAD_USER_INPUT", CONTROL_MESSAGE))]

@@ -1,0 +1,81 @@
+"""Production settings and request limits (issue 12, docs/decisions/0018): what helps a developer is off in
+production, and what one request may read or send is bounded."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import Api
+from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
+
+from zhtj import settings as settings_module
+from zhtj.app import create_app
+from zhtj.settings import Settings
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+TYPE_QUERY = '{ __type(name: "Member") { fields { name } } }'
+
+
+@pytest.fixture
+async def production(db, settings: Settings, clock, hasher) -> AsyncIterator[Api]:
+    """The app as ZHTJ_ENV=production builds it, beside the development `client`, on the same database."""
+    prod = dataclasses.replace(settings, env="production", introspection=False, field_suggestions=False,
+                               graphiql=False)
+    app = create_app(prod, clock=clock, hasher=hasher)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://zhtj.test") as http:
+        yield Api(http, app)
+    await app.state.services.db.dispose()
+
+
+def test_production_turns_introspection_suggestions_and_graphiql_off_finding14(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("ZHTJ_SECRET_KEY", "k")
+    for name in ("ZHTJ_ENV", "ZHTJ_INTROSPECTION", "ZHTJ_FIELD_SUGGESTIONS", "ZHTJ_GRAPHIQL"):
+        monkeypatch.delenv(name, raising=False)
+    development = settings_module.load(tmp_path)
+    assert (development.env, development.introspection, development.field_suggestions, development.graphiql) \
+        == ("development", True, True, True)
+    monkeypatch.setenv("ZHTJ_ENV", "production")
+    production = settings_module.load(tmp_path)
+    assert (production.introspection, production.field_suggestions, production.graphiql) == (False, False, False)
+    monkeypatch.setenv("ZHTJ_INTROSPECTION", "on")
+    assert settings_module.load(tmp_path).introspection is True
+    monkeypatch.setenv("ZHTJ_ENV", "prod")
+    with pytest.raises(ValueError, match="ZHTJ_ENV"):
+        settings_module.load(tmp_path)
+
+
+async def test_introspection_is_refused_in_production_whatever_was_seen_before_finding14(client, production, root):
+    # The development app validates the texts first: what it kept must not serve production.
+    for query in (INTROSPECTION, TYPE_QUERY):
+        assert "errors" not in (await client.post(query)).json()
+    for query in (INTROSPECTION, TYPE_QUERY, INTROSPECTION):  # twice: the kept validation refuses too
+        errors = await production.errors(query)
+        assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert "introspection" in errors[0]["message"]
+    assert (await production.post("{ __typename }")).json()["data"] == {"__typename": "Query"}
+    assert "errors" not in (await client.post(INTROSPECTION)).json()
+
+
+async def test_field_suggestions_are_off_in_production_finding14(client, production, root):
+    await production.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    client.token = production.token
+    query = "{ me { mustChangePasswor } }"
+    assert "Did you mean" in (await client.errors(query))[0]["message"]
+    for _ in range(2):
+        message = (await production.errors(query))[0]["message"]
+        assert "Did you mean" not in message and "mustChangePassword" not in message
+    enum = 'query($k: Direction!) { __typename }'  # a variable of an enum type, bad value
+    body: dict[str, Any] = (await production.post(enum, {"k": "UPP"})).json()
+    assert body["errors"] and all("Did you mean" not in e["message"] for e in body["errors"])
+
+
+async def test_graphiql_is_off_in_production_finding14(client, production):
+    assert (await client.http.get("/graphql", headers={"Accept": "text/html"})).status_code == 200
+    page = await production.http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "graphiql" not in page.text.lower()
+    assert page.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

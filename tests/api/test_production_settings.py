@@ -79,3 +79,30 @@ async def test_graphiql_is_off_in_production_finding14(client, production):
     page = await production.http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 404 and "graphiql" not in page.text.lower()
     assert page.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_one_request_reads_at_most_ten_full_id_numbers_finding15(client, root, uow, hasher, clock):
+    from factories import add_org, add_person
+    from strawberry.relay import GlobalID
+
+    from zhtj.graphql.context import MAX_FULL_READS
+
+    branch = await add_org(uow, root, "某团支部", category="团支部")
+    ids = []
+    for i in range(MAX_FULL_READS + 1):
+        member, _ = await add_person(uow, hasher, clock, name=f"成员{chr(0x4E00 + i)}", branch=branch)
+        ids.append(str(GlobalID("Member", str(member.id))))
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+
+    def aliases(count: int, field: str = "idNumber") -> str:
+        return "{ " + " ".join(f'm{i}: node(id: "{ids[i]}") {{ ... on Member {{ {field} }} }}'
+                               for i in range(count)) + " }"
+
+    for _ in range(2):  # per request: the next request may read ten again
+        data = await client.query(aliases(MAX_FULL_READS))
+        assert all(len(data[f"m{i}"]["idNumber"]) == 18 for i in range(MAX_FULL_READS))
+    body = (await client.post(aliases(MAX_FULL_READS + 1))).json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert sum(1 for m in body["data"].values() if m and m["idNumber"]) == MAX_FULL_READS
+    born = (await client.post(aliases(MAX_FULL_READS + 1, "birthDate"))).json()
+    assert [e["extensions"]["code"] for e in born["errors"]] == ["FORBIDDEN"]

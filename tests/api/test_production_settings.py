@@ -106,3 +106,43 @@ async def test_one_request_reads_at_most_ten_full_id_numbers_finding15(client, r
     assert sum(1 for m in body["data"].values() if m and m["idNumber"]) == MAX_FULL_READS
     born = (await client.post(aliases(MAX_FULL_READS + 1, "birthDate"))).json()
     assert [e["extensions"]["code"] for e in born["errors"]] == ["FORBIDDEN"]
+
+
+async def test_very_long_text_is_refused_before_the_database_finding9(client, root):
+    from strawberry.relay import GlobalID
+
+    from zhtj.graphql.documents import MAX_TEXT
+
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    org = str(GlobalID("Organization", str(root.id)))
+    by_variable = "query($id: ID!, $t: String) { organization(id: $id) { members(text: $t) { totalCount } } }"
+    long_text = "王" * (MAX_TEXT + 1)
+    for _ in range(2):  # first sighting (strawberry's way) and the kept text (the lean way)
+        errors = await client.errors(by_variable, {"id": org, "t": long_text})
+        assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"] and "过长" in errors[0]["message"]
+        literal = f'{{ organization(id: "{org}") {{ members(text: "{long_text}") {{ totalCount }} }} }}'
+        assert [e["extensions"]["code"] for e in await client.errors(literal)] == ["BAD_USER_INPUT"]
+    fine = await client.query(by_variable, {"id": org, "t": "王" * MAX_TEXT})
+    assert fine["organization"]["members"]["totalCount"] == 0
+
+
+async def test_lone_surrogates_are_refused_before_the_database_finding9(client, root):
+    """orjson refuses them in a JSON body; anything else that hands the schema a Python str is checked too."""
+    from strawberry.relay import GlobalID
+
+    from zhtj.graphql.context import Context
+    from zhtj.graphql.schema import schema
+
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    services = client.app.state.services
+    viewer = await services.viewers.viewer(client.token)
+    create = "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { errors { code } } }"
+    fields = {"parentId": str(GlobalID("Organization", str(root.id))), "category": "团的领导机关",
+              "fullName": "共青团甲委员会", "shortName": "甲\ud800"}
+    for _ in range(2):
+        context = Context(services, "request-surrogate", client.token, viewer)
+        try:
+            result = await schema.execute(create, {"input": fields}, context_value=context)
+        finally:
+            await context.close()
+        assert result.errors and result.errors[0].extensions["code"] == "BAD_USER_INPUT"

@@ -41,7 +41,10 @@ MAX_DOCUMENTS = 512
 # Built once: a rule class is part of what validation is remembered with.
 LIMIT_RULES = (*MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
                *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules)
+MAX_TEXT = 1_000  # characters in any one string argument: twice the longest field (a note, 500)
 CONTROL_MESSAGE = "输入中含有不可见的控制字符，请删除后重新提交"
+SURROGATE_MESSAGE = "输入中含有无效的字符编码，请删除后重新提交"
+TOO_LONG_MESSAGE = f"输入的文字过长（每项最多{MAX_TEXT}个字）"
 # (introspection, suggestions): what a text is validated under (Settings.document_policy); without a Context
 # (nothing the service itself runs) the strict one.
 Policy = tuple[bool, bool]
@@ -54,7 +57,7 @@ RULES: dict[bool, tuple[type[ASTValidationRule], ...]] = {  # by whether introsp
 @dataclasses.dataclass
 class Checked:
     document: DocumentNode
-    control_in_literals: bool
+    literal_problem: str | None  # what input_problem found in the document's string literals
     validation: list[GraphQLError] | None = None  # None until validated once
     plans: dict[str | None, Any] = dataclasses.field(default_factory=dict)  # by operation name (organization/tree)
 
@@ -102,7 +105,7 @@ class CheckedDocuments(SchemaExtension):
         yield
         if found is None and context.query and context.graphql_document is not None:
             documents.put(context.query, policy, Checked(context.graphql_document,
-                                                 _literals_have_control(context.graphql_document)))
+                                                 _literal_problem(context.graphql_document)))
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -117,32 +120,41 @@ class CheckedDocuments(SchemaExtension):
                                         (*context.validation_rules, *RULES[introspection], *_STRAWBERRY_RULES),
                                         hide_suggestions=not suggestions)
         errors = list(found.validation)
-        if not errors and (found.control_in_literals or has_control_characters(context.variables)):
-            errors = [GraphQLError(CONTROL_MESSAGE, original_error=AccessDenied("BAD_USER_INPUT", CONTROL_MESSAGE))]
+        problem = None if errors else found.literal_problem or input_problem(context.variables)
+        if problem:
+            errors = [GraphQLError(problem, original_error=AccessDenied("BAD_USER_INPUT", problem))]
         context.pre_execution_errors = errors
         yield
 
 
-def _literals_have_control(document: DocumentNode) -> bool:
-    found = False
+def _literal_problem(document: DocumentNode) -> str | None:
+    found: str | None = None
 
     class Strings(Visitor):
         def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
             nonlocal found
-            found = found or has_control_characters(node.value)
+            found = found or input_problem(node.value)
 
     visit(document, Strings())
     return found
 
 
-def has_control_characters(value: Any) -> bool:
-    """NUL and other control characters (tab and line breaks aside) are never meant in a form, and some
-    databases refuse them: every argument of every field is checked, in one place."""
+def input_problem(value: Any) -> str | None:
+    """What no form means, in any argument of any field, checked in one place before anything reaches the
+    database: NUL and other control characters (tab and line breaks aside), which some databases refuse; lone
+    surrogates (half a UTF-16 pair), which cannot be stored as UTF-8; and strings longer than MAX_TEXT."""
     if isinstance(value, str):
-        return not value.isprintable() and any(
-            unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value)
+        if len(value) <= MAX_TEXT and value.isprintable():  # the usual case, in C
+            return None
+        if not value.isprintable():
+            categories = {unicodedata.category(ch) for ch in value if not ch.isprintable()}
+            if "Cs" in categories:
+                return SURROGATE_MESSAGE
+            if "Cc" in categories and any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+                return CONTROL_MESSAGE
+        return TOO_LONG_MESSAGE if len(value) > MAX_TEXT else None
     if isinstance(value, dict):
-        return any(has_control_characters(v) for v in value.values())
+        return next((p for v in value.values() if (p := input_problem(v))), None)
     if isinstance(value, list | tuple):
-        return any(has_control_characters(v) for v in value)
-    return False
+        return next((p for v in value if (p := input_problem(v))), None)
+    return None

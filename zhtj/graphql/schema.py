@@ -15,7 +15,7 @@ from strawberry.types import ExecutionResult, Info
 from strawberry.utils.await_maybe import await_maybe
 
 from zhtj.graphql.context import Context
-from zhtj.graphql.documents import Checked, CheckedDocuments, documents, has_control_characters
+from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem
 from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
@@ -73,8 +73,8 @@ class Schema(strawberry.Schema):
         error masking but without strawberry's per-request extension machinery. A text seen for the first time,
         or one with errors, goes strawberry's whole way, which parses, validates and words every error."""
         checked = documents.get(query, context_value.policy) if query and isinstance(context_value, Context) else None
-        if checked is not None and checked.validation == [] and not checked.control_in_literals \
-                and not has_control_characters(variable_values):
+        if checked is not None and checked.validation == [] and checked.literal_problem is None \
+                and input_problem(variable_values) is None:
             assert isinstance(context_value, Context)
             operation = _operation(checked, operation_name, kwargs.get("allowed_operation_types"))
             if operation is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import ipaddress
 import logging
 import re
 import uuid
@@ -57,11 +58,49 @@ _REFUSALS = {  # strawberry's words for a request it cannot read, as our users r
 }
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    """ZHTJ_TRUSTED_PROXIES as networks; a bad entry stops the start, it is never silently dropped."""
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def client_address(peer: str | None, forwarded_for: str, trusted: tuple[Network, ...]) -> str | None:
+    """The caller's address: the peer's own, unless the peer is a trusted proxy; then the last address in
+    X-Forwarded-For that is not a trusted proxy (each proxy appends the address it was called from, and only
+    what our own proxies appended can be believed)."""
+    if not trusted or peer is None or not _among(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _among(hop, trusted):
+            return hop if _is_address(hop) else peer
+    return hops[0] if hops else peer
+
+
+def _among(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
     def __init__(self, services: Services):
         super().__init__(schema, graphql_ide="graphiql" if services.settings.graphiql else None,
                          multipart_uploads_enabled=True)
         self.services = services
+        self.trusted_proxies = trusted_networks(services.settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Every answer carries `Cache-Control: no-store` (personal data) and the request id; a request that
@@ -96,7 +135,9 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         viewers = self.services.viewers
         assert viewers is not None
         viewer = await viewers.viewer(token) if token else None
-        client = request.client.host if request.client else None
+        peer = request.client.host if request.client else None
+        client = client_address(peer, request.headers.get("x-forwarded-for", ""), self.trusted_proxies) \
+            if self.trusted_proxies else peer
         ctx = Context(self.services, request_id, token, viewer, client)
         request.scope.setdefault(_CONTEXTS, []).append(ctx)
         return ctx

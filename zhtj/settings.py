@@ -26,6 +26,8 @@ class Settings:
     introspection: bool = True  # __schema and __type (graphql/documents.py)
     field_suggestions: bool = True  # "Did you mean …" in errors
     graphiql: bool = True  # the page at GET /graphql and its files
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -91,4 +93,5 @@ def load(workdir: Path | None = None) -> Settings:
         introspection=_flag("ZHTJ_INTROSPECTION", development),
         field_suggestions=_flag("ZHTJ_FIELD_SUGGESTIONS", development),
         graphiql=_flag("ZHTJ_GRAPHIQL", development),
+        trusted_proxies=tuple(p.strip() for p in os.environ.get("ZHTJ_TRUSTED_PROXIES", "").split(",") if p.strip()),
     )

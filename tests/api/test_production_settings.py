@@ -146,3 +146,55 @@ async def test_lone_surrogates_are_refused_before_the_database_finding9(client, 
         finally:
             await context.close()
         assert result.errors and result.errors[0].extensions["code"] == "BAD_USER_INPUT"
+
+
+def test_forwarded_for_is_believed_only_from_trusted_proxies_finding7():
+    from zhtj.app import client_address, trusted_networks
+
+    nobody: tuple = ()
+    proxies = trusted_networks(("10.0.0.0/8", "127.0.0.1"))
+    assert client_address("127.0.0.1", "1.2.3.4", nobody) == "127.0.0.1"  # a local caller is no proxy by default
+    assert client_address("203.0.113.9", "1.2.3.4", proxies) == "203.0.113.9"  # not one of ours
+    assert client_address("127.0.0.1", "1.2.3.4", proxies) == "1.2.3.4"
+    # What the caller wrote before our proxies appended theirs is not believed.
+    assert client_address("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.1", proxies) == "198.51.100.7"
+    assert client_address("10.0.0.2", "not-an-address", proxies) == "10.0.0.2"
+    with pytest.raises(ValueError):
+        trusted_networks(("proxy.example",))
+
+
+def test_serve_leaves_forwarded_headers_to_the_app_finding7(monkeypatch, tmp_path: Path):
+    """uvicorn's own X-Forwarded-For handling believes any local caller (FORWARDED_ALLOW_IPS=127.0.0.1)."""
+    import uvicorn
+
+    from zhtj import cli
+
+    runs: list[dict[str, Any]] = []
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ZHTJ_SECRET_KEY", "k")
+    monkeypatch.delenv("ZHTJ_DATABASE_URL", raising=False)
+    monkeypatch.setattr(cli.migrate, "upgrade", lambda *_a, **_k: None)
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append(options))
+    cli.serve(host="127.0.0.1", port=8123)
+    assert runs and runs[0]["proxy_headers"] is False
+
+
+async def test_the_context_gets_the_address_behind_a_trusted_proxy_finding7(db, settings, clock, hasher,
+                                                                          monkeypatch):
+    from zhtj.graphql.context import Context
+
+    seen: list[str | None] = []
+    original = Context.__init__
+
+    def spy(self, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        seen.append(self.client)
+
+    monkeypatch.setattr(Context, "__init__", spy)
+    for proxies, expected in (((), "127.0.0.1"), (("127.0.0.1",), "198.51.100.7")):
+        app = create_app(dataclasses.replace(settings, trusted_proxies=proxies), clock=clock, hasher=hasher)
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://zhtj.test") as http:
+            await http.post("/graphql", json={"query": "{ __typename }"}, headers={"X-Forwarded-For": "198.51.100.7"})
+        await app.state.services.db.dispose()
+        assert seen.pop() == expected

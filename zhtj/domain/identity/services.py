@@ -175,11 +175,12 @@ async def change_password(
     now = clock.now()
     key = throttle_key(secret, account.id_number)
     _refuse_if_blocked(await uow.throttles.get(key), now, "oldPassword")
+    person = await uow.members.get(account.member_id)
     await uow.commit()  # nothing is locked while the slow hashes run
     checked_hash = account.password_hash
     right = await hasher.verify(checked_hash, old_password)
     problems: list[Problem] = [] if right else [Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1")]
-    problems += rules.password_problems(new_password, account.id_number)
+    problems += rules.password_problems(new_password, account.id_number, name=person.name if person else None)
     if not problems and new_password == old_password:
         problems.append(Problem("PASSWORD_UNCHANGED", "新密码不能与原密码相同", "newPassword", "ACC-1"))
     new_hash = await hasher.hash(new_password) if not problems else None

@@ -175,7 +175,7 @@ def create_app(
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
     services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
                         verifier=verifier or default_verifier(settings), viewers=viewers)
-    graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services)))
+    graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services)), viewers)
     files = LocalFiles(settings.files_dir)
 
     async def healthz(_: Request) -> Response:

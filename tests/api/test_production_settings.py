@@ -198,3 +198,51 @@ async def test_the_context_gets_the_address_behind_a_trusted_proxy_finding7(db, 
             await http.post("/graphql", json={"query": "{ __typename }"}, headers={"X-Forwarded-For": "198.51.100.7"})
         await app.state.services.db.dispose()
         assert seen.pop() == expected
+
+
+async def test_a_json_body_over_one_megabyte_is_refused_before_it_is_read_finding12(client, root):
+    from zhtj.graphql.uploads import MAX_JSON_BYTES
+
+    big = {"query": "query($x: String) { __typename }", "variables": {"x": "a" * MAX_JSON_BYTES}}
+    refused = await client.http.post("/graphql", json=big)
+    assert refused.status_code == 413 and refused.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+
+    async def chunks():  # no Content-Length: read up to the cap, then refused
+        yield b'{"query": "{ __typename }", "variables": {"x": "'
+        for _ in range(MAX_JSON_BYTES // 65536 + 1):
+            yield b"a" * 65536
+        yield b'"}}'
+
+    chunked = await client.http.post("/graphql", content=chunks(), headers={"Content-Type": "application/json"})
+    assert chunked.status_code == 413
+
+    async def small():
+        yield b'{"query": "{ __typename }"}'
+
+    fine = await client.http.post("/graphql", content=small(), headers={"Content-Type": "application/json"})
+    assert fine.status_code == 200 and fine.json()["data"] == {"__typename": "Query"}
+
+
+async def test_an_upload_without_a_live_token_is_refused_before_a_byte_is_read_finding12(client, root):
+    """A 300 MB anonymous multipart body was written to disk before authentication."""
+    read: list[Any] = []
+    answer: list[dict] = []
+
+    async def receive() -> dict:
+        read.append(1)
+        return {"type": "http.request", "body": b"--x\r\n" + b"a" * 1024, "more_body": True}
+
+    async def send(message: dict) -> None:
+        answer.append(message)
+
+    for authorization in (b"", b"Bearer not-a-live-token"):
+        headers = [(b"content-type", b"multipart/form-data; boundary=x"), (b"apollo-require-preflight", b"true"),
+                   (b"content-length", b"3000000")]
+        if authorization:
+            headers.append((b"authorization", authorization))
+        scope = {"type": "http", "method": "POST", "path": "/graphql", "raw_path": b"/graphql", "root_path": "",
+                 "scheme": "http", "query_string": b"", "headers": headers, "client": ("198.51.100.5", 1),
+                 "server": ("zhtj.test", 80), "http_version": "1.1", "asgi": {"version": "3.0"}}
+        await client.app(scope, receive, send)
+        assert answer[0]["status"] == 401 and not read
+        answer.clear()

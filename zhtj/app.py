@@ -55,6 +55,7 @@ _REFUSALS = {  # strawberry's words for a request it cannot read, as our users r
     "Batching is not enabled": "不支持批量请求，请一次发送一个查询",
     "No GraphQL query found in the request": "请求中没有 GraphQL 查询",
     "Unsupported content type": "不支持的 Content-Type，请使用 application/json",
+    "Not Found": "未找到",  # GET /graphql from a browser with ZHTJ_GRAPHIQL off
 }
 
 
@@ -114,7 +115,8 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         except HTTPException as refused:
             message = _REFUSALS.get(refused.reason, refused.reason)
             response = Response(orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {
-                "code": "BAD_REQUEST", "requestId": request_id}}]}), status_code=refused.status_code,
+                "code": "NOT_FOUND" if refused.status_code == 404 else "BAD_REQUEST", "requestId": request_id}}]}),
+                status_code=refused.status_code,
                 media_type="application/json")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Request-ID"] = request_id

@@ -78,7 +78,8 @@ async def test_graphiql_is_off_in_production_finding14(client, production):
     assert (await client.http.get("/graphql", headers={"Accept": "text/html"})).status_code == 200
     page = await production.http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 404 and "graphiql" not in page.text.lower()
-    assert page.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert page.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert (await production.http.get("/graphql/static/x/graphiql.min.js")).status_code == 404
 
 
 async def test_one_request_reads_at_most_ten_full_id_numbers_finding15(client, root, uow, hasher, clock):

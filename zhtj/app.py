@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import ipaddress
 import logging
 import re
 import uuid
@@ -54,13 +55,53 @@ _REFUSALS = {  # strawberry's words for a request it cannot read, as our users r
     "Batching is not enabled": "不支持批量请求，请一次发送一个查询",
     "No GraphQL query found in the request": "请求中没有 GraphQL 查询",
     "Unsupported content type": "不支持的 Content-Type，请使用 application/json",
+    "Not Found": "未找到",  # GET /graphql from a browser with ZHTJ_GRAPHIQL off
 }
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    """ZHTJ_TRUSTED_PROXIES as networks; a bad entry stops the start, it is never silently dropped."""
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def client_address(peer: str | None, forwarded_for: str, trusted: tuple[Network, ...]) -> str | None:
+    """The caller's address: the peer's own, unless the peer is a trusted proxy; then the last address in
+    X-Forwarded-For that is not a trusted proxy (each proxy appends the address it was called from, and only
+    what our own proxies appended can be believed)."""
+    if not trusted or peer is None or not _among(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _among(hop, trusted):
+            return hop if _is_address(hop) else peer
+    return hops[0] if hops else peer
+
+
+def _among(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
     def __init__(self, services: Services):
-        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
+        super().__init__(schema, graphql_ide="graphiql" if services.settings.graphiql else None,
+                         multipart_uploads_enabled=True)
         self.services = services
+        self.trusted_proxies = trusted_networks(services.settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Every answer carries `Cache-Control: no-store` (personal data) and the request id; a request that
@@ -74,7 +115,8 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         except HTTPException as refused:
             message = _REFUSALS.get(refused.reason, refused.reason)
             response = Response(orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {
-                "code": "BAD_REQUEST", "requestId": request_id}}]}), status_code=refused.status_code,
+                "code": "NOT_FOUND" if refused.status_code == 404 else "BAD_REQUEST", "requestId": request_id}}]}),
+                status_code=refused.status_code,
                 media_type="application/json")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Request-ID"] = request_id
@@ -95,7 +137,9 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         viewers = self.services.viewers
         assert viewers is not None
         viewer = await viewers.viewer(token) if token else None
-        client = request.client.host if request.client else None
+        peer = request.client.host if request.client else None
+        client = client_address(peer, request.headers.get("x-forwarded-for", ""), self.trusted_proxies) \
+            if self.trusted_proxies else peer
         ctx = Context(self.services, request_id, token, viewer, client)
         request.scope.setdefault(_CONTEXTS, []).append(ctx)
         return ctx
@@ -133,7 +177,7 @@ def create_app(
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
     services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
                         verifier=verifier or default_verifier(settings), viewers=viewers)
-    graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services)))
+    graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services)), viewers)
     files = LocalFiles(settings.files_dir)
 
     async def healthz(_: Request) -> Response:
@@ -201,7 +245,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
-            ASSETS_ROUTE,
+            *([ASSETS_ROUTE] if settings.graphiql else []),
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),

@@ -32,7 +32,10 @@ def serve(
     migrate.upgrade(settings.database_url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     typer.echo(f"zhtj: GraphiQL at http://{host}:{port}/graphql ({_where(settings.database_url)})")
-    uvicorn.run(create_app(settings, retry_checks=True), host=host, port=port, log_level="info")
+    # The app reads X-Forwarded-For itself, from ZHTJ_TRUSTED_PROXIES only: uvicorn's own reading believes any
+    # local caller (FORWARDED_ALLOW_IPS defaults to 127.0.0.1), so it is off.
+    uvicorn.run(create_app(settings, retry_checks=True), host=host, port=port, log_level="info",
+                proxy_headers=False)
 
 
 @app.command()

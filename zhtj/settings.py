@@ -9,6 +9,8 @@ from pathlib import Path
 
 DEFAULT_DATABASE_FILE = "zhtj.sqlite3"
 SECRET_FILE = "zhtj.secret"
+ENVIRONMENTS = ("development", "production")  # ZHTJ_ENV; development unless set
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,22 @@ class Settings:
     token_hours: float = 12.0
     verify_interval_minutes: float = 60.0  # MEM-13: how often `zhtj serve` retries unfinished name/ID checks
     viewer_cache_seconds: float = 5.0  # how long a process keeps who is behind a token (infrastructure/viewers.py)
+    # What helps a developer and helps an attacker as much: on in development, off by default in production.
+    env: str = "development"
+    introspection: bool = True  # __schema and __type (graphql/documents.py)
+    field_suggestions: bool = True  # "Did you mean …" in errors
+    graphiql: bool = True  # the page at GET /graphql and its files
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def document_policy(self) -> tuple[bool, bool]:
+        """What a query text is validated under (introspection, suggestions): part of the key it is kept by."""
+        return (self.introspection, self.field_suggestions)
 
     @property
     def is_sqlite(self) -> bool:
@@ -44,8 +62,26 @@ def _secret(workdir: Path) -> str:
     return key
 
 
+def _environment() -> str:
+    env = (os.environ.get("ZHTJ_ENV") or "development").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ValueError(f"ZHTJ_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    return env
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value not in _TRUE + _FALSE:
+        raise ValueError(f"{name} must be one of {', '.join(_TRUE + _FALSE)}, not {value!r}")
+    return value in _TRUE
+
+
 def load(workdir: Path | None = None) -> Settings:
     workdir = workdir or Path.cwd()
+    env = _environment()
+    development = env == "development"
     return Settings(
         database_url=os.environ.get("ZHTJ_DATABASE_URL") or sqlite_url(workdir / DEFAULT_DATABASE_FILE),
         files_dir=Path(os.environ.get("ZHTJ_FILES_DIR") or workdir / "zhtj-files"),
@@ -53,4 +89,9 @@ def load(workdir: Path | None = None) -> Settings:
         token_hours=float(os.environ.get("ZHTJ_TOKEN_HOURS", "12")),
         verify_interval_minutes=float(os.environ.get("ZHTJ_VERIFY_INTERVAL_MINUTES", "60")),
         viewer_cache_seconds=float(os.environ.get("ZHTJ_VIEWER_CACHE_SECONDS", "5")),
+        env=env,
+        introspection=_flag("ZHTJ_INTROSPECTION", development),
+        field_suggestions=_flag("ZHTJ_FIELD_SUGGESTIONS", development),
+        graphiql=_flag("ZHTJ_GRAPHIQL", development),
+        trusted_proxies=tuple(p.strip() for p in os.environ.get("ZHTJ_TRUSTED_PROXIES", "").split(",") if p.strip()),
     )

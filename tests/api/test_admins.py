@@ -329,7 +329,7 @@ async def test_a_bad_code_tells_nothing_about_the_id_number_ACC1_ACC3(client, ro
     answers = []
     for number in (ROOT_ADMIN_ID, new_id_number()):
         payload = await client.query(query, {"input": {"code": "BOGUSCODE234", "idNumber": number, "name": "某某",
-                                                        "mobile": "13800000000", "password": "Abcdefg123"}})
+                                                        "mobile": "13800000000", "password": "Zhuce2026go"}})
         answers.append(payload["registerAdmin"]["errors"])
     assert answers[0] == answers[1] == [{"code": "ADMIN_CODE_INVALID", "field": "code"}]
     assert (await client.login(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD))["token"]  # no login failure was counted

@@ -18,13 +18,16 @@ from zhtj.domain.identity.model import AuditEntry
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.model import ACTIVE
 from zhtj.domain.shared.clock import Clock
-from zhtj.domain.shared.errors import PasswordChangeRequired, SelfReportPending, Unauthenticated
+from zhtj.domain.shared.errors import AccessDenied, PasswordChangeRequired, SelfReportPending, Unauthenticated
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.infrastructure.verifier import LocalVerifier
 from zhtj.infrastructure.viewers import ViewerCache
 from zhtj.settings import Settings
+
+MAX_FULL_READS = 10  # full ID numbers and birth dates one request may read (decision 0018)
+FULL_READS_MESSAGE = f"一次请求最多查看{MAX_FULL_READS}个完整身份证号或出生日期，请分次查看"
 
 if TYPE_CHECKING:
     from zhtj.graphql.loaders import Loaders
@@ -73,9 +76,11 @@ class Context:
         self.token = token
         self.viewer = viewer
         self.client = client  # the caller's address, for throttling anonymous calls
+        self.policy = services.settings.document_policy  # what query texts are validated under (documents.py)
         self.reader = Reader(services.db)
         self._loaders: Loaders | None = None
         self._audit_loader: DataLoader[tuple[str, str, str], bool] | None = None
+        self.full_reads = 0
 
     @property
     def loaders(self) -> Loaders:
@@ -118,6 +123,13 @@ class Context:
             finally:
                 if self.services.viewers is not None:
                     self.services.viewers.forget_all()
+
+    def count_full_read(self) -> None:
+        """One more full ID number or birth date in this request's answer; beyond MAX_FULL_READS, FORBIDDEN (a
+        request may alias the field many times, each alias a person)."""
+        self.full_reads += 1
+        if self.full_reads > MAX_FULL_READS:
+            raise AccessDenied("FORBIDDEN", FULL_READS_MESSAGE)
 
     async def audit(self, action: str, subject: str, detail: str = "") -> None:
         """Writes an audit line before the answer goes out; lines of one tick share one transaction."""

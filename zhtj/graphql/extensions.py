@@ -9,9 +9,11 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
 
+from zhtj.graphql.documents import policy_of
 from zhtj.graphql.errors import api_error
 
 log = logging.getLogger("zhtj.graphql")
+_SUGGESTION = " Did you mean "  # graphql-core's words; strawberry's own way passes no hide_suggestions
 
 # API.md: without a token only these work (valueLists too: the public selfReport form needs its dropdowns);
 # with an initial password only these and `me`.
@@ -44,11 +46,14 @@ def _gated(resolve: Any, name: str) -> Any:
     return gated
 
 
-def shown_errors(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
-    """The errors as the client sees them; the unexpected ones logged with the request id."""
+def shown_errors(errors: list[GraphQLError], request_id: str, suggestions: bool = True) -> list[GraphQLError]:
+    """The errors as the client sees them; the unexpected ones logged with the request id. Without
+    suggestions (ZHTJ_FIELD_SUGGESTIONS off) no message names a field, argument or value that was not asked."""
     shown = []
     for error in errors:
         public, unexpected = api_error(error, request_id)
+        if not suggestions and _SUGGESTION in public.message:
+            public.message = public.message.split(_SUGGESTION)[0].rstrip()
         if unexpected:
             log.error("request %s: %s", request_id, error.message,
                       exc_info=(type(error.original_error), error.original_error,
@@ -66,7 +71,8 @@ class RequestErrors(SchemaExtension):
         result = self.execution_context.result
         if not result or not getattr(result, "errors", None):
             return
-        result.errors = shown_errors(result.errors, self._request_id())
+        suggestions = policy_of(self.execution_context.context)[1]
+        result.errors = shown_errors(result.errors, self._request_id(), suggestions)
 
     def get_results(self) -> dict[str, Any]:
         return {"requestId": self._request_id()}

@@ -19,7 +19,7 @@ from strawberry.utils.await_maybe import await_maybe
 
 from zhtj.graphql.context import Context
 from zhtj.graphql.descriptions import describe
-from zhtj.graphql.documents import Checked, CheckedDocuments, documents, has_control_characters
+from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem
 from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
@@ -100,9 +100,9 @@ class Schema(strawberry.Schema):
         tree's hot shape the planned way (organization/tree.py), anything else with the same resolvers, gate and
         error masking but without strawberry's per-request extension machinery. A text seen for the first time,
         or one with errors, goes strawberry's whole way, which parses, validates and words every error."""
-        checked = documents.get(query) if query and isinstance(context_value, Context) else None
-        if checked is not None and checked.validation == [] and not checked.control_in_literals \
-                and not has_control_characters(variable_values):
+        checked = documents.get(query, context_value.policy) if query and isinstance(context_value, Context) else None
+        if checked is not None and checked.validation == [] and checked.literal_problem is None \
+                and input_problem(variable_values) is None:
             assert isinstance(context_value, Context)
             operation = _operation(checked, operation_name, kwargs.get("allowed_operation_types"))
             if operation is not None:
@@ -113,8 +113,9 @@ class Schema(strawberry.Schema):
                         return ExecutionResult(data=data, errors=None, extensions={"requestId": request_id})
                 result = await await_maybe(execute(
                     self._schema, checked.document, root_value=root_value, variable_values=variable_values,
-                    operation_name=operation_name, context_value=context_value, is_awaitable=optimized_is_awaitable))
-                errors = shown_errors(result.errors, request_id) if result.errors else None
+                    operation_name=operation_name, context_value=context_value, is_awaitable=optimized_is_awaitable,
+                    hide_suggestions=not context_value.policy[1]))
+                errors = shown_errors(result.errors, request_id, context_value.policy[1]) if result.errors else None
                 return ExecutionResult(data=result.data, errors=errors, extensions={"requestId": request_id})
         return await super().execute(query, variable_values, context_value, root_value, operation_name, **kwargs)
 

@@ -22,7 +22,7 @@ REPORTS = """query($id: ID!, $status: SelfReportStatus, $first: Int, $after: Str
   selfReports(status: $status, first: $first, after: $after) { totalCount nodes { name reportStatus }
   pageInfo { hasNextPage endCursor } }
   members { totalCount nodes { name } } warnings } }"""
-PASSWORD = "Baodao2026"
+PASSWORD = "Tuanyuan2026"
 
 
 def oid(org: Any) -> str:

@@ -60,7 +60,8 @@ def test_waits_grow_then_lock_ACC1(failures, wait):
 @pytest.mark.parametrize(("password", "code"), [
     ("abc123", "PASSWORD_TOO_SHORT"), ("a1" * 33, "PASSWORD_TOO_SHORT"), ("abcdefgh", "PASSWORD_TOO_WEAK"),
     ("12345678", "PASSWORD_TOO_WEAK"), ("99003071233", "PASSWORD_TOO_WEAK"), ("03071233", "PASSWORD_IS_INITIAL"),
-    ("x110101199003071233", "PASSWORD_IS_INITIAL"), ("Tuanjian2026", None), ("abcd1234", None),
+    ("x110101199003071233", "PASSWORD_IS_INITIAL"), ("Tuanjian2026", None),
+    ("abcd1234", "PASSWORD_TOO_COMMON"), ("Gq7vLp2x", None),
 ])
 def test_password_rules_ACC1(password, code):
     assert [p.code for p in rules.password_problems(password, ADMIN_ID)] == ([code] if code else [])

@@ -186,7 +186,8 @@ async def register_admin(
     if isinstance(parsed, list) or org is None:
         # Without a live code nothing about the ID number is looked up: the answer must not tell whether
         # it is registered (ACC-1), and no login failure is counted for it.
-        problems.extend(account_rules.password_problems(password, idcard.normalize(id_number), field="password"))
+        problems.extend(account_rules.password_problems(password, idcard.normalize(id_number), field="password",
+                                                        name=name))
     else:
         person = await uow.members.by_id_number(parsed.value)
         account = await uow.accounts.by_id_number(parsed.value)
@@ -195,7 +196,7 @@ async def register_admin(
         if person is not None and person.status != ACTIVE:
             problems.add("MEMBER_NOT_ACTIVE", "该人员的报到尚未审核通过，不能任职", "idNumber", "MEM-14")
         if account is None:
-            problems.extend(account_rules.password_problems(password, parsed.value, field="password"))
+            problems.extend(account_rules.password_problems(password, parsed.value, field="password", name=name))
     if org is not None and post:
         problems.extend(await _post_problems(uow, org, post, person))
     if org is not None and person is not None and person.id is not None:

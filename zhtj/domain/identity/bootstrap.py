@@ -29,7 +29,7 @@ async def bootstrap(
     if not admin_name.strip():
         problems.add("NAME_REQUIRED", "请填写姓名", "adminName", "MEM-2")
     if not isinstance(parsed, list):
-        problems.extend(rules.password_problems(password, parsed.value, field="password"))
+        problems.extend(rules.password_problems(password, parsed.value, field="password", name=admin_name.strip()))
     problems.raise_if_any()
     assert not isinstance(parsed, list)
     now = clock.now()

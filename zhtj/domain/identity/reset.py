@@ -119,6 +119,10 @@ async def reset_password(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHashe
     issued = await uow.reset_codes.by_hash(digest) if normalize_code(code) else None
     fits = _matches(account, issued, now)
     new_hash = ""
+    if fits and not problems:  # only the code's holder learns that the name is in the password
+        assert account is not None
+        person = await uow.members.get(account.member_id)
+        problems.extend(rules.password_problems(new_password, parsed.value, name=person.name if person else None))
     if fits:
         problems.raise_if_any()  # the code stays usable for a better password; nothing is counted
         await uow.commit()  # nothing is locked while the slow hash is made

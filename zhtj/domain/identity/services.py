@@ -53,6 +53,11 @@ def throttle_key(secret: str, id_number: str) -> str:
     return token_hash(secret, "login:" + id_number)
 
 
+def address_throttle_key(secret: str, client: str) -> str:
+    """The throttle row of wrong logins from one address (ACC-1, decision 0018)."""
+    return token_hash(secret, "login-address:" + client)
+
+
 @dataclass(frozen=True)
 class Session:
     token: str
@@ -61,16 +66,20 @@ class Session:
 
 async def login(
     *, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, secret: str,
-    id_number: str, password: str, lifetime: timedelta = rules.TOKEN_LIFETIME,
+    id_number: str, password: str, lifetime: timedelta = rules.TOKEN_LIFETIME, client: str | None = None,
 ) -> Session:
     """ACC-1: a bearer token for the right ID number and password; repeated failures slow down, then
-    lock, whether or not the ID number exists, and the answer never tells which."""
+    lock, whether or not the ID number exists, and the answer never tells which. Failures are counted per ID
+    number and per `client` address; while either waits, no password is checked."""
     now = clock.now()
     parsed = idcard.parse(id_number, today(clock), field="idNumber", rule="ACC-1")
     if isinstance(parsed, list):
         raise DomainError(parsed)
     key = throttle_key(secret, parsed.value)
+    address_key = address_throttle_key(secret, client) if client else None
     _refuse_if_blocked(await uow.throttles.get(key), now)
+    if address_key is not None:
+        _refuse_if_blocked(await uow.throttles.get(address_key), now)
     account = await uow.accounts.by_id_number(parsed.value)
     await uow.commit()  # nothing is locked while the slow hash is checked
     checked_hash = account.password_hash if account is not None else None
@@ -84,6 +93,8 @@ async def login(
     _refuse_if_blocked(throttle, now)
     if not ok:
         count_failure(throttle, now)
+        if address_key is not None:  # locked after the ID number's row, in every login alike
+            _count_address_failure(await uow.throttles.lock(address_key), now)
         await uow.commit()  # the failure counts even though the answer is an error
         raise DomainError(BAD_CREDENTIALS)
     assert account is not None and account.id is not None
@@ -112,6 +123,16 @@ def count_failure(throttle: LoginThrottle, now: datetime) -> None:
     throttle.failures += 1
     throttle.last_failure_at = now
     throttle.blocked_until = rules.blocked_until(throttle.failures, now)
+
+
+def _count_address_failure(throttle: LoginThrottle, now: datetime) -> None:
+    """One more wrong login from an address; a quiet hour (rules.ADDRESS_QUIET) starts the count again."""
+    if throttle.last_failure_at is not None and now - throttle.last_failure_at >= rules.ADDRESS_QUIET:
+        throttle.failures = 0
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    wait = rules.address_wait_after_failures(throttle.failures)
+    throttle.blocked_until = now + wait if wait else None
 
 
 def _refuse_if_blocked(throttle: LoginThrottle | None, now: datetime, field: str | None = None) -> None:
@@ -154,11 +175,12 @@ async def change_password(
     now = clock.now()
     key = throttle_key(secret, account.id_number)
     _refuse_if_blocked(await uow.throttles.get(key), now, "oldPassword")
+    person = await uow.members.get(account.member_id)
     await uow.commit()  # nothing is locked while the slow hashes run
     checked_hash = account.password_hash
     right = await hasher.verify(checked_hash, old_password)
     problems: list[Problem] = [] if right else [Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1")]
-    problems += rules.password_problems(new_password, account.id_number)
+    problems += rules.password_problems(new_password, account.id_number, name=person.name if person else None)
     if not problems and new_password == old_password:
         problems.append(Problem("PASSWORD_UNCHANGED", "新密码不能与原密码相同", "newPassword", "ACC-1"))
     new_hash = await hasher.hash(new_password) if not problems else None

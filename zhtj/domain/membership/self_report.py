@@ -93,7 +93,7 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
             problems.append(Problem("PASSWORD_REQUIRED", "请设置登录密码", "password", "ACC-1"))
         else:
             problems += account_rules.password_problems(password, idcard.normalize(form.id_number or ""),
-                                                        field="password")
+                                                        field="password", name=(form.name or "").strip())
     if problems:
         if probing.reveals(problems):
             for key in keys:

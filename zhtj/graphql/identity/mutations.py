@@ -60,7 +60,7 @@ class IdentityMutation:
             session = await services.login(
                 uow=uow, clock=s.clock, hasher=s.hasher, secret=secret,
                 id_number=input.id_number, password=input.password,
-                lifetime=timedelta(hours=s.settings.token_hours),
+                lifetime=timedelta(hours=s.settings.token_hours), client=ctx.client,
             )
             return session.token, await services.authenticate(
                 uow=uow, clock=s.clock, secret=secret, token=session.token)

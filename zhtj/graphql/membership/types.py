@@ -187,6 +187,7 @@ class MemberType(relay.Node):
     async def birth_date(self, info: Info[Context, Any]) -> date | None:
         if self._public or _listed(info):
             return None
+        info.context.count_full_read()
         await info.context.audit("readBirthDate", f"Member:{self._member.id}")
         return self._member.birth_date
 
@@ -208,6 +209,7 @@ class MemberType(relay.Node):
             raise AccessDenied("FORBIDDEN", "无权查看完整身份证号")
         if _listed(info):
             raise AccessDenied("FORBIDDEN", "列表中只显示脱敏身份证号，请逐个查看完整身份证号")
+        ctx.count_full_read()
         await ctx.audit("readIdNumber", f"Member:{self._member.id}")
         return self._member.id_number
 

@@ -21,23 +21,28 @@ OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.or
                                           "id is stable (one per person) and differs from the person's Member id.")
 class ViewerType(relay.Node):
     id: relay.NodeID[int]
-    member: MemberRef | None
-    admin_of: list[OrganizationRef] = strawberry.field(
-        description="Orgs administered, each with all below it; empty until the initial password is changed.")
+    _viewer: strawberry.Private[Viewer]
+
+    @strawberry.field
+    def member(self) -> MemberRef | None:
+        from zhtj.graphql.membership.types import MemberType
+
+        return MemberType.from_domain(self._viewer.member)  # built when asked for: `me` is on every screen
+
+    @strawberry.field(description="Orgs administered, each with all below it; empty until the initial password "
+                                  "is changed.")
+    def admin_of(self) -> list[OrganizationRef]:
+        from zhtj.graphql.organization.types import OrganizationType
+
+        viewer = self._viewer
+        return [] if viewer.is_restricted else [OrganizationType.from_domain(o) for o in viewer.admin_of]
+
     must_change_password: bool = strawberry.field(description="True until the initial password is changed.")
 
     @classmethod
     def from_domain(cls, viewer: Viewer) -> ViewerType:
-        from zhtj.graphql.membership.types import MemberType
-        from zhtj.graphql.organization.types import OrganizationType
-
         assert viewer.member.id is not None
-        return cls(
-            id=viewer.member.id,
-            member=MemberType.from_domain(viewer.member),
-            admin_of=[] if viewer.is_restricted else [OrganizationType.from_domain(o) for o in viewer.admin_of],
-            must_change_password=viewer.must_change_password,
-        )
+        return cls(id=viewer.member.id, must_change_password=viewer.must_change_password, _viewer=viewer)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -85,6 +85,8 @@ FIRST_PARAM = bindparam("first", type_=Integer)
 AFTER_PARAMS = (bindparam("after_order", type_=orgs.c.sort_order.type), bindparam("after_id", type_=orgs.c.id.type))
 CHILDREN = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, None)
 CHILDREN_AFTER = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
+CHILD_COUNTS = (select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(id_list_param("parents")))
+                .group_by(orgs.c.parent_id))  # the children pages' totalCount, childCount and hasChildren
 CHILDREN_LAST = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, None, backward=True)
 CHILDREN_BEFORE = children_pages(select(orgs), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS, backward=True)
 STATEMENTS = {(False, False): CHILDREN, (True, False): CHILDREN_AFTER, (False, True): CHILDREN_LAST,
@@ -92,10 +94,7 @@ STATEMENTS = {(False, False): CHILDREN, (True, False): CHILDREN_AFTER, (False, T
 
 
 async def children_count_by_parent(session: AsyncSession, parent_ids: Sequence[int]) -> list[int]:
-    rows = await session.execute(
-        select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(parent_ids)).group_by(orgs.c.parent_id)
-    )
-    counts = {parent_id: n for parent_id, n in rows}
+    counts = dict(await reader_of(session).rows(session, CHILD_COUNTS, {"parents": list(parent_ids)}))
     return [counts.get(i, 0) for i in parent_ids]
 
 

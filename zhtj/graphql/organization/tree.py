@@ -31,12 +31,18 @@ from graphql import (
     VariableNode,
     value_from_ast_untyped,
 )
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 
 from zhtj.domain.identity.scope import can_see_org
 from zhtj.domain.shared import values
 from zhtj.graphql.ids import decode_id, encode_id
-from zhtj.graphql.organization.loaders import AFTER_PARAMS, FIRST_PARAM, children_pages, id_list_param
+from zhtj.graphql.organization.loaders import (
+    AFTER_PARAMS,
+    CHILD_COUNTS,
+    FIRST_PARAM,
+    children_pages,
+    id_list_param,
+)
 from zhtj.graphql.relay import decode_cursor, encode_cursor, page_size
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
@@ -62,8 +68,6 @@ SCALARS = {
 ROOT = select(*COLUMNS).where(orgs.c.id == bindparam("id", type_=orgs.c.id.type))
 CHILDREN = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, None)
 CHILDREN_AFTER = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
-COUNTS = (select(orgs.c.parent_id, func.count()).where(orgs.c.parent_id.in_(id_list_param("parents")))
-          .group_by(orgs.c.parent_id))
 # Fields answered from the count of an org's children (one grouped count a level, shared with totalCount).
 COUNTED = {"childCount": lambda n: n, "hasChildren": lambda n: n > 0}
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
@@ -307,7 +311,7 @@ class Reads:
         return [OrgRow._make(r) for r in found]
 
     async def counts(self, parent_ids: list[int]) -> dict[int, int]:
-        return dict(await self.rows.rows(self.session, COUNTS, {"parents": parent_ids}))
+        return dict(await self.rows.rows(self.session, CHILD_COUNTS, {"parents": parent_ids}))
 
 
 async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list[dict[str, Any]]:
@@ -344,6 +348,7 @@ async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list
     answers = iter(await _levels(reads, run, below)) if below else iter(())
 
     out = []
+    windows = iter(wanted)
     for row, org in level:
         answer: dict[str, Any] = {}
         for key, name, detail in org.items:
@@ -353,7 +358,7 @@ async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list
             if name != "children":
                 answer[key] = SCALARS[name](row)
                 continue
-            size, after = run.page(detail)
+            _, _, size, after = next(windows)  # the page read for this connection above, in the same order
             rows = pages[(row.id, size, after)]
             answer[key] = _connection(detail, rows, size, after, counts.get(row.id, 0), answers)
         out.append(answer)

@@ -9,6 +9,7 @@ from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_person
 from numberingapi import ALLOCATE, PASSWORD, league, oid
 
 from zhtj.domain.numbering.model import RELEASE_APPROVED, NumberRelease
+from zhtj.graphql.ids import encode_id
 
 REPORT = """query($id: ID!, $kind: IrregularNumberKind) { organization(id: $id) { numberReport {
   counts { kind count } membersRead segmentUse { domain schoolLevel segments size used }
@@ -56,11 +57,12 @@ async def test_num1_irregular_numbers_by_kind(client, t):
     await client.login_as(t.province_admin.id_number, PASSWORD)
     seen = await report(client, t.province)
     assert {c["kind"]: c["count"] for c in seen["counts"]} == {
-        "RELEASED": 1, "EMPTY": 1, "FORMAT": 1, "YEAR": 1, "SEGMENT": 2, "MISSING_ARCHIVE": 4}
+        "RELEASED": 1, "EMPTY": 1, "FORMAT": 1, "YEAR": 1, "SEGMENT": 2, "MISSING_ARCHIVE": 4,
+        "ARCHIVE_OVERDUE": 4}
     by_name = {r["member"]["name"]: r["kinds"] for r in seen["irregular"]}
-    assert by_name == {"甲": ["MISSING_ARCHIVE"], "乙": ["YEAR"], "丙": ["FORMAT"], "丁": ["EMPTY"],
-                       "己": ["SEGMENT", "MISSING_ARCHIVE"], "庚": ["MISSING_ARCHIVE"],
-                       "辛": ["SEGMENT", "MISSING_ARCHIVE"], "壬": ["RELEASED"]}
+    late = ["MISSING_ARCHIVE", "ARCHIVE_OVERDUE"]
+    assert by_name == {"甲": late, "乙": ["YEAR"], "丙": ["FORMAT"], "丁": ["EMPTY"],
+                       "己": ["SEGMENT", *late], "庚": late, "辛": ["SEGMENT", *late], "壬": ["RELEASED"]}
     segment = await report(client, t.province, "SEGMENT")
     assert [(r["number"], r["member"]["name"]) for r in segment["irregular"]] == [
         ("202000000010", "己"), ("202000000500", "辛")]
@@ -85,3 +87,21 @@ async def test_num9_acc4_the_report_is_for_admins_of_the_org_or_above(client, t)
     assert own["membersRead"] == 7  # 壬 is in class2
     await client.login_as(t.province2_admin.id_number, PASSWORD)
     assert await report(client, t.province) is None
+
+
+ARCHIVE_DUE = """query($id: ID!) { node(id: $id) { ... on Member { joinDate archiveDueOn } } }"""
+
+
+async def test_num6_archive_overdue_30_days_after_the_join_month(client, t, uow, hasher, clock):
+    """NUM-6: the e-archive is due 30 days after approval; the join month's last day stands for the approval day,
+    so a member who joined in October 2026 is due on 2026-11-30 and not overdue on 2026-11-25 (the clock)."""
+    recent = await person(uow, hasher, clock, "癸", t.class1, "2026-10", None)
+    await client.login_as(t.province_admin.id_number, PASSWORD)
+    shown = (await client.query(ARCHIVE_DUE, {"id": encode_id("Member", recent.id)}))["node"]
+    assert shown == {"joinDate": "2026-10", "archiveDueOn": "2026-11-30"}
+    kinds = {r["member"]["name"]: r["kinds"] for r in (await report(client, t.province))["irregular"]}
+    assert "ARCHIVE_OVERDUE" not in kinds["癸"] and "MISSING_ARCHIVE" in kinds["癸"]
+    clock.advance(days=6)  # 2026-12-01 in China
+    await client.login_as(t.province_admin.id_number, PASSWORD)
+    kinds = {r["member"]["name"]: r["kinds"] for r in (await report(client, t.province))["irregular"]}
+    assert kinds["癸"][-2:] == ["MISSING_ARCHIVE", "ARCHIVE_OVERDUE"]

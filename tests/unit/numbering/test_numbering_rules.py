@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from fakes import FakeUnitOfWork, fake_org, fake_person, fake_viewer
 
@@ -193,3 +195,21 @@ def test_num7_batch_file_names():
     assert rules.batch_file_name("张伟＋１３８００１３８０００＋入团志愿书.pdf") == ("张伟", "13800138000")
     assert rules.batch_file_name("入团志愿书.pdf") is None
     assert rules.batch_file_name("张伟+13800138000.pdf") is None
+
+
+@pytest.mark.parametrize(("join", "due"), [
+    ("2020-05", date(2020, 6, 30)), ("2024-02", date(2024, 3, 30)), ("2026-12", date(2027, 1, 30)),
+    ("2019-12", None), (None, None), ("2020-13", None), ("2020", None),
+])
+def test_num6_archive_due_30_days_after_the_join_month(join, due):
+    assert rules.archive_due_on(join) == due
+
+
+def test_num6_archive_overdue_only_after_the_due_day():
+    def kinds(today, archive=False):
+        return rules.irregular_kinds(number="202400000001", join_date="2024-02", province=None,
+                                     branch_path="/1/2/3/", segment_owner_path=None, province_has_segments=False,
+                                     released=False, has_archive=archive, today=today)
+    assert kinds(date(2024, 3, 30)) == ["MISSING_ARCHIVE"]
+    assert kinds(date(2024, 3, 31)) == ["MISSING_ARCHIVE", "ARCHIVE_OVERDUE"]
+    assert kinds(date(2025, 1, 1), archive=True) == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.numbering.model import Segment
@@ -139,17 +141,33 @@ def batch_file_name(file_name: str) -> tuple[str, str] | None:
 
 
 # NUM-1, NUM-9: kinds of irregular (不规范) numbers, in report order
-IRREGULAR_KINDS = ("RELEASED", "EMPTY", "FORMAT", "YEAR", "SEGMENT", "MISSING_ARCHIVE")
+IRREGULAR_KINDS = ("RELEASED", "EMPTY", "FORMAT", "YEAR", "SEGMENT", "MISSING_ARCHIVE", "ARCHIVE_OVERDUE")
 ARCHIVE_REQUIRED_FROM = "2020"  # MEM-9
+ARCHIVE_DEADLINE_DAYS = 30  # NUM-6: "经上级团委审批同意并盖章后 30 日内，完成电子版上传"
+
+
+def archive_due_on(join_date: str | None) -> date | None:
+    """NUM-6: the day by which the e-archive of a member who joined in 2020 or later should be uploaded, or None
+    when none is required (MEM-9). The join date is a month (YYYY-MM) and the approval day is not recorded, so
+    the 30 days run from the month's last day: the reading that never calls a member late too early. A later
+    upload is still accepted (decision 0050): the deadline is reported, not enforced."""
+    value = (join_date or "").strip()
+    if value < ARCHIVE_REQUIRED_FROM or not re.fullmatch(r"\d{4}-\d{2}", value):
+        return None
+    year, month = int(value[:4]), int(value[5:])
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1]) + timedelta(days=ARCHIVE_DEADLINE_DAYS)
 
 
 def irregular_kinds(*, number: str | None, join_date: str | None, province: str | None, branch_path: str,
                     segment_owner_path: str | None, province_has_segments: bool, released: bool,
-                    has_archive: bool) -> list[str]:
+                    has_archive: bool, today: date | None = None) -> list[str]:
     """NUM-1's kinds for one member: RELEASED (the number went to another member, NUM-4, and none was given
     since), EMPTY (required and missing), FORMAT (length or format), YEAR (not the join year), SEGMENT
     (号段不对, NUM-F6: inside another org's segment, or outside every segment once the province has segments
-    of that year), and MISSING_ARCHIVE (joined 2020 or later with no e-archive, MEM-9)."""
+    of that year), MISSING_ARCHIVE (joined 2020 or later with no e-archive, MEM-9) and ARCHIVE_OVERDUE (missing
+    past NUM-6's 30-day deadline on `today`)."""
     kinds = []
     value = (number or "").strip()
     year = int(join_date[:4]) if join_date and join_date[:4].isdigit() else None
@@ -164,4 +182,7 @@ def irregular_kinds(*, number: str | None, join_date: str | None, province: str 
             kinds.append("SEGMENT")
     if (join_date or "") >= ARCHIVE_REQUIRED_FROM and not has_archive:
         kinds.append("MISSING_ARCHIVE")
+        due = archive_due_on(join_date)
+        if today is not None and due is not None and today > due:
+            kinds.append("ARCHIVE_OVERDUE")
     return kinds

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from zhtj.domain.identity.scope import administers, can_see_member, is_root_admin
 from zhtj.domain.membership import idcard, rules, self_report, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
+from zhtj.domain.numbering import rules as numbering_rules
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import today
 from zhtj.domain.shared.errors import AccessDenied
@@ -294,6 +295,12 @@ class MemberType(relay.Node):
         from zhtj.graphql.numbering.archives import archive_of
 
         return None if self._public else await archive_of(info, self._member)
+
+    @strawberry.field(description="电子档案上传期限 (NUM-6): 30 days after the join month for members who joined in "
+                                  "2020 or later; null when none is required or for a person shown publicly. A "
+                                  "later upload is still accepted; numberReport lists it as ARCHIVE_OVERDUE.")
+    def archive_due_on(self) -> date | None:
+        return None if self._public else numbering_rules.archive_due_on(self._member.join_date)
 
     @strawberry.field(description="超龄离团 (MEM-6): 28 or older and no league post, so no longer a member; "
                                   "null for a person shown publicly.")

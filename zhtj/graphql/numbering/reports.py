@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,6 +19,7 @@ from zhtj.domain.membership.model import ACTIVE, Member
 from zhtj.domain.numbering import rules
 from zhtj.domain.numbering.model import RELEASE_APPROVED, Segment
 from zhtj.domain.organization.model import Organization, subtree_bounds
+from zhtj.domain.shared.clock import today
 from zhtj.graphql.context import Context
 from zhtj.infrastructure.tables.schema import (
     member_archives,
@@ -43,6 +45,8 @@ class IrregularNumberKind(Enum):
     YEAR = strawberry.enum_value("YEAR", description="The year part is not the join year.")
     SEGMENT = strawberry.enum_value("SEGMENT", description="号段不对 (NUM-F6).")
     MISSING_ARCHIVE = strawberry.enum_value("MISSING_ARCHIVE", description="Joined 2020 or later, no e-archive.")
+    ARCHIVE_OVERDUE = strawberry.enum_value(
+        "ARCHIVE_OVERDUE", description="No e-archive 30 days after the join month (NUM-6); also MISSING_ARCHIVE.")
 
 
 @strawberry.type(description="How many members have a number of one irregular kind.")
@@ -91,10 +95,10 @@ class NumberReport:
 
 async def number_report(info: Info[Context, Any], org: Organization) -> NumberReport:
     async with info.context.read() as session:
-        return await _report(session, org)
+        return await _report(session, org, today(info.context.clock))
 
 
-async def _report(session: AsyncSession, org: Organization) -> NumberReport:
+async def _report(session: AsyncSession, org: Organization, on: date) -> NumberReport:
     low, high = subtree_bounds(org.path)
     stmt = (select(Member, orgs.path).join(organizations, orgs.id == members.c.branch_id)
             .where(orgs.path >= low, orgs.path < high, members.c.status == ACTIVE)
@@ -123,7 +127,7 @@ async def _report(session: AsyncSession, org: Organization) -> NumberReport:
             number=member.development_number, join_date=member.join_date,
             province=profile.province_of(f"{province.short_name}{province.full_name}") if province else None,
             branch_path=path, segment_owner_path=owner, province_has_segments=province_has,
-            released=member.id in released, has_archive=member.id in archived)
+            released=member.id in released, has_archive=member.id in archived, today=on)
         if kinds:
             rows.append(_Row(member, kinds))
     counted = Counter(k for r in rows for k in r.kinds)

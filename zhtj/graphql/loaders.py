@@ -37,17 +37,26 @@ class Loaders:
 
         return load
 
+    def _bind_rows(self, fn: Any) -> Any:
+        """For batch functions that read plain rows only (infrastructure/rows.py): no session is made."""
+        rows = self._reader.db.rows
+
+        async def load(keys: Any) -> Any:
+            return await fn(rows, keys)
+
+        return load
+
     @cached_property
     def org_by_id(self) -> DataLoader[int, Organization | None]:
-        return DataLoader(self._bind(org_loaders.org_by_id))
+        return DataLoader(self._bind_rows(org_loaders.org_by_id))
 
     @cached_property
     def children_page_by_parent(self) -> DataLoader[org_loaders.PageKey, list[Organization]]:
-        return DataLoader(self._bind(org_loaders.children_page_by_parent))
+        return DataLoader(self._bind_rows(org_loaders.children_page_by_parent))
 
     @cached_property
     def children_count_by_parent(self) -> DataLoader[int, int]:
-        return DataLoader(self._bind(org_loaders.children_count_by_parent))
+        return DataLoader(self._bind_rows(org_loaders.children_count_by_parent))
 
     @cached_property
     def admins_by_org_id(self) -> DataLoader[int, list[Member]]:
@@ -55,7 +64,7 @@ class Loaders:
 
     @cached_property
     def member_by_id(self) -> DataLoader[int, Member | None]:
-        return DataLoader(self._bind(member_loaders.member_by_id))
+        return DataLoader(self._bind_rows(member_loaders.member_by_id))
 
     @cached_property
     def archive_by_member_id(self) -> DataLoader[int, Archive | None]:
@@ -63,7 +72,7 @@ class Loaders:
 
     @cached_property
     def member_and_branch_by_id(self) -> DataLoader[int, tuple[Member, Organization | None] | None]:
-        return DataLoader(self._bind(member_loaders.member_and_branch_by_id))
+        return DataLoader(self._bind_rows(member_loaders.member_and_branch_by_id))
 
     @cached_property
     def positions_by_org_id(self) -> DataLoader[int, list[tuple[CadrePosition, Member]]]:

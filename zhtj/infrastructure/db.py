@@ -77,7 +77,7 @@ def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Databa
     rows = RowReader(engine, BUSY_TIMEOUT_MS)
     return Database(
         engine=engine,
-        read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False, info={"rows": rows}),
+        read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False),
         write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False),
         rows=rows,
     )

@@ -4,7 +4,8 @@ Through an AsyncSession, one SELECT on SQLite costs a pool checkout, four thread
 aiosqlite (cursor, execute, fetch, close) and a rollback: about 1.2 ms of CPU where the statement itself
 takes 0.08 ms. For the reads every tree request makes, `RowReader.rows` sends a compiled statement in one
 round trip: on SQLite through two kept aiosqlite connections in autocommit mode (each statement reads its
-own snapshot, as the request sessions do, decision 0003); on PostgreSQL through the request's own session.
+own snapshot, as the request sessions do, decision 0003); on PostgreSQL through a small asyncpg pool of its own.
+No session is involved: a request that reads only such rows never makes one.
 Values are converted by the columns' own result processors, so a date is a date on both databases."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import aiosqlite
 import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 
@@ -50,11 +51,6 @@ async def _no_reset(_connection: Any) -> None:
     """Read-only autocommit statements leave nothing on a connection to reset."""
 
 
-def reader_of(session: AsyncSession) -> RowReader:
-    """The RowReader that the session's factory carries (`Session.info`, set in db.create_database)."""
-    return session.info["rows"]
-
-
 class RowReader:
     def __init__(self, engine: AsyncEngine, busy_timeout_ms: int):
         self.engine = engine
@@ -71,8 +67,8 @@ class RowReader:
         # Called with each statement sent past SQLAlchemy (its own events see the rest): statement counts in tests.
         self.observers: list[Callable[[str], None]] = []
 
-    async def rows(self, session: AsyncSession, statement: Select, params: dict[str, Any] | None = None,
-                   *, lookup: bool = False) -> list[tuple[Any, ...]]:
+    async def rows(self, statement: Select, params: dict[str, Any] | None = None, *,
+                   lookup: bool = False) -> list[tuple[Any, ...]]:
         """The statement's rows as tuples of converted values. The statement is built once, with bound
         parameters (expanding ones for IN lists), and its compiled form is kept with it. `lookup` marks a few
         primary-key lookups: on SQLite they run on the event loop's own thread, since such a read (tens of
@@ -100,12 +96,12 @@ class RowReader:
         except sqlite3.OperationalError:  # busy or locked: the thread waits for it instead of the event loop
             return None
 
-    async def objects(self, session: AsyncSession, cls: type[T], statement: Select,
-                      params: dict[str, Any] | None = None, *, lookup: bool = False) -> list[T]:
+    async def objects(self, cls: type[T], statement: Select, params: dict[str, Any] | None = None, *,
+                      lookup: bool = False) -> list[T]:
         """Domain objects from a statement that selects every column of `cls`'s table, built without the ORM's
         per-row bookkeeping (they are read-only answers of one request, never added to a session)."""
         names = [column.key for column in statement.selected_columns]
-        return [build(cls, names, row) for row in await self.rows(session, statement, params, lookup=lookup)]
+        return [build(cls, names, row) for row in await self.rows(statement, params, lookup=lookup)]
 
     def _expanded(self, statement: Select, params: dict[str, Any]) -> tuple[str, list[Any], tuple[Any, ...]]:
         """The SQL with its IN lists expanded and the values in order. The expansion is kept per statement and

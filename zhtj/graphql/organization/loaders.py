@@ -15,7 +15,7 @@ from zhtj.domain.membership import self_report
 from zhtj.domain.membership.model import ACTIVE, AWAITING_REVIEW, CadrePosition, Member
 from zhtj.domain.organization.model import Organization, subtree_bounds
 from zhtj.domain.shared import values
-from zhtj.infrastructure.rows import reader_of
+from zhtj.infrastructure.rows import RowReader
 from zhtj.infrastructure.tables.schema import accounts, cadre_positions, members
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
@@ -27,9 +27,8 @@ class PageKey(NamedTuple):
     backward: bool = False  # the last `first` children before `after`, read from the end
 
 
-async def org_by_id(session: AsyncSession, ids: Sequence[int]) -> list[Organization | None]:
-    found = {o.id: o for o in await reader_of(session).objects(session, Organization, ORGS_BY_ID, {"ids": list(ids)},
-                                                       lookup=True)}
+async def org_by_id(rows: RowReader, ids: Sequence[int]) -> list[Organization | None]:
+    found = {o.id: o for o in await rows.objects(Organization, ORGS_BY_ID, {"ids": list(ids)}, lookup=True)}
     return [found.get(i) for i in ids]
 
 
@@ -53,21 +52,20 @@ def children_pages(stmt: Select, parents: Any, first: Any, after: tuple[Any, Any
     )
 
 
-async def children_page_by_parent(session: AsyncSession, keys: Sequence[PageKey]) -> list[list[Organization]]:
+async def children_page_by_parent(rows: RowReader, keys: Sequence[PageKey]) -> list[list[Organization]]:
     """Up to first+1 children of each parent in sibling order (descending backward); one statement per
     (first, after, direction)."""
     by_window: dict[tuple[int, tuple[int, int] | None, bool], list[int]] = defaultdict(list)
     for key in keys:
         by_window[(key.first, key.after, key.backward)].append(key.parent_id)
     pages: dict[PageKey, list[Organization]] = {}
-    reader = reader_of(session)
     for (first, after, backward), parent_ids in by_window.items():
         params: dict[str, Any] = {"parents": parent_ids, "first": first}
         if after is not None:
             params.update(after_order=after[0], after_id=after[1])
         statement = STATEMENTS[(after is not None, backward)]
         grouped: dict[int, list[Organization]] = defaultdict(list)
-        for org in await reader.objects(session, Organization, statement, params):
+        for org in await rows.objects(Organization, statement, params):
             assert org.parent_id is not None
             grouped[org.parent_id].append(org)
         for parent_id in parent_ids:
@@ -93,8 +91,8 @@ STATEMENTS = {(False, False): CHILDREN, (True, False): CHILDREN_AFTER, (False, T
               (True, True): CHILDREN_BEFORE}
 
 
-async def children_count_by_parent(session: AsyncSession, parent_ids: Sequence[int]) -> list[int]:
-    counts = dict(await reader_of(session).rows(session, CHILD_COUNTS, {"parents": list(parent_ids)}))
+async def children_count_by_parent(rows: RowReader, parent_ids: Sequence[int]) -> list[int]:
+    counts = dict(await rows.rows(CHILD_COUNTS, {"parents": list(parent_ids)}))
     return [counts.get(i, 0) for i in parent_ids]
 
 

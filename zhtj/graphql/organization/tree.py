@@ -270,15 +270,14 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
         raw_id = str(raw_id)
     org_id = decode_id(raw_id, "Organization")
     rows = context.services.db.rows
-    async with context.read() as session:
-        found = await rows.rows(session, ROOT, {"id": org_id}, lookup=True) if org_id else []
-        root = OrgRow._make(found[0]) if found else None
-        if root is None or not can_see_org(viewer, root):
-            return {plan.key: None}
-        try:
-            out = await _levels(Reads(rows, session), run, [(root, plan.org)])
-        except NotThisWay:
-            return None
+    found = await rows.rows(ROOT, {"id": org_id}, lookup=True) if org_id else []
+    root = OrgRow._make(found[0]) if found else None
+    if root is None or not can_see_org(viewer, root):
+        return {plan.key: None}
+    try:
+        out = await _levels(Reads(rows), run, [(root, plan.org)])
+    except NotThisWay:
+        return None
     return {plan.key: out[0]}
 
 
@@ -300,18 +299,17 @@ class OrgRow(NamedTuple):
 @dataclass
 class Reads:
     rows: Any
-    session: Any
 
     async def children(self, parent_ids: list[int], first: int, after: tuple[int, int] | None) -> list[OrgRow]:
         if after is None:
-            found = await self.rows.rows(self.session, CHILDREN, {"parents": parent_ids, "first": first})
+            found = await self.rows.rows(CHILDREN, {"parents": parent_ids, "first": first})
         else:
-            found = await self.rows.rows(self.session, CHILDREN_AFTER, {
+            found = await self.rows.rows(CHILDREN_AFTER, {
                 "parents": parent_ids, "first": first, "after_order": after[0], "after_id": after[1]})
         return [OrgRow._make(r) for r in found]
 
     async def counts(self, parent_ids: list[int]) -> dict[int, int]:
-        return dict(await self.rows.rows(self.session, CHILD_COUNTS, {"parents": parent_ids}))
+        return dict(await self.rows.rows(CHILD_COUNTS, {"parents": parent_ids}))
 
 
 async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list[dict[str, Any]]:

@@ -59,7 +59,7 @@ class Checked:
     document: DocumentNode
     literal_problem: str | None  # what input_problem found in the document's string literals
     validation: list[GraphQLError] | None = None  # None until validated once
-    plans: dict[str | None, Any] = dataclasses.field(default_factory=dict)  # by operation name (organization/tree)
+    plans: dict[str | None, Any] = dataclasses.field(default_factory=dict)  # by operation name (plans.py)
 
 
 class _Documents:

@@ -4,6 +4,7 @@ and every error included)."""
 
 from __future__ import annotations
 
+import planned_ways
 import pytest
 from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person
 from orgapi import oid
@@ -31,32 +32,7 @@ SHAPES = {
 
 
 async def both_ways(client, query: str, variables: dict, operation: str | None = None) -> tuple[dict, dict, bool]:
-    """The answer with the plan and without it, and whether the plan answered."""
-    answered: list[bool] = []
-    real = tree.answer
-
-    async def spy(*args):  # type: ignore[no-untyped-def]
-        found = await real(*args)
-        answered.append(found is not None)
-        return found
-
-    body = {"query": query, "variables": variables, "operationName": operation}
-    headers = {"Authorization": f"Bearer {client.token}"} if client.token else {}
-    tree.answer = spy
-    try:
-        planned = (await client.http.post("/graphql", json=body, headers=headers)).json()
-    finally:
-        tree.answer = real
-    tree.ENABLED = False
-    try:
-        ordinary = (await client.http.post("/graphql", json=body, headers=headers)).json()
-    finally:
-        tree.ENABLED = True
-    for answer in (planned, ordinary):
-        answer.get("extensions", {}).pop("requestId", None)
-        for error in answer.get("errors", ()):
-            error.get("extensions", {}).pop("requestId", None)
-    return planned, ordinary, any(answered)
+    return await planned_ways.both_ways(client, tree, query, variables, operation)
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))

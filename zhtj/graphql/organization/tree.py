@@ -17,20 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    IntValueNode,
-    NonNullTypeNode,
-    NullValueNode,
-    OperationDefinitionNode,
-    OperationType,
-    SelectionSetNode,
-    StringValueNode,
-    ValueNode,
-    VariableNode,
-    value_from_ast_untyped,
-)
+from graphql import DocumentNode, FieldNode, SelectionSetNode, ValueNode
 from sqlalchemy import bindparam, select
 
 from zhtj.domain.identity.scope import can_see_org
@@ -43,6 +30,7 @@ from zhtj.graphql.organization.loaders import (
     children_pages,
     id_list_param,
 )
+from zhtj.graphql.plans import Arguments, NotThisWay, argument_of, fields_of, key_of, root_of
 from zhtj.graphql.relay import decode_cursor, encode_cursor, page_size
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
@@ -64,19 +52,12 @@ SCALARS = {
     "__typename": lambda r: "Organization",
 }
 # Built once, compiled once (infrastructure/rows.py).
-# Built once, compiled once (infrastructure/rows.py).
 ROOT = select(*COLUMNS).where(orgs.c.id == bindparam("id", type_=orgs.c.id.type))
 CHILDREN = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, None)
 CHILDREN_AFTER = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
 # Fields answered from the count of an org's children (one grouped count a level, shared with totalCount).
 COUNTED = {"childCount": lambda n: n, "hasChildren": lambda n: n > 0}
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
-# Variables a plan may read, by declared type: what each must hold to be read here.
-VARIABLE_KINDS = {"ID": (str, int), "Int": (int,), "String": (str,)}
-
-
-class NotThisWay(Exception):
-    """The document or its variables are not the hot shape: the ordinary execution answers."""
 
 
 @dataclass
@@ -109,64 +90,28 @@ def plan_for(document: DocumentNode, operation_name: str | None) -> Plan | None:
 
 
 def _plan(document: DocumentNode, operation_name: str | None) -> Plan:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) != len(document.definitions) or len(operations) != 1:
-        raise NotThisWay  # fragments, several operations: the ordinary way
-    operation = operations[0]
-    if operation.operation != OperationType.QUERY or operation.directives:
-        raise NotThisWay
-    if operation_name is not None and (operation.name is None or operation.name.value != operation_name):
-        raise NotThisWay
-    variables = {}
-    for definition in operation.variable_definitions or ():
-        type_node, non_null = definition.type, isinstance(definition.type, NonNullTypeNode)
-        named = type_node.type if non_null else type_node  # type: ignore[attr-defined]
-        if not hasattr(named, "name") or named.name.value not in VARIABLE_KINDS or definition.directives:
-            raise NotThisWay
-        default = value_from_ast_untyped(definition.default_value) if definition.default_value else None
-        variables[definition.variable.name.value] = (named.name.value, non_null, default)
-    (root,) = _fields(operation.selection_set, 1)
+    found = root_of(document, operation_name)
+    root = found.field
     if root.name.value != "organization" or root.selection_set is None:
         raise NotThisWay
-    return Plan(_key(root), _argument(root, "id", required=True), _org(root.selection_set), variables)
+    return Plan(key_of(root), _argument(root, "id", required=True), _org(root.selection_set), found.variables)
 
 
-def _fields(selection_set: SelectionSetNode, exactly: int | None = None) -> list[FieldNode]:
-    found = []
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives:
-            raise NotThisWay
-        found.append(selection)
-    keys = [_key(f) for f in found]
-    if len(set(keys)) != len(keys) or (exactly is not None and len(found) != exactly):
-        raise NotThisWay  # repeated keys merge in graphql-core: not worth copying here
-    return found
-
-
-def _key(node: FieldNode) -> str:
-    return node.alias.value if node.alias else node.name.value
+_ARGUMENTS = {"organization": {"id"}, "children": {"first", "after"}}
 
 
 def _argument(node: FieldNode, name: str, *, required: bool = False) -> ValueNode | None:
-    allowed = {"organization": {"id"}, "children": {"first", "after"}}.get(node.name.value, set())
-    if any(a.name.value not in allowed for a in node.arguments or ()):
-        raise NotThisWay
-    found = next((a.value for a in node.arguments or () if a.name.value == name), None)
-    if found is None and required:
-        raise NotThisWay
-    if found is not None and not isinstance(found, VariableNode | IntValueNode | StringValueNode | NullValueNode):
-        raise NotThisWay
-    return found
+    return argument_of(node, name, _ARGUMENTS.get(node.name.value, set()), required=required)
 
 
 def _org(selection_set: SelectionSetNode) -> Org:
     items: list[tuple[str, str, Any]] = []
-    for node in _fields(selection_set):
+    for node in fields_of(selection_set):
         name = node.name.value
         if (name in SCALARS or name in COUNTED) and not node.arguments and node.selection_set is None:
-            items.append((_key(node), name, None))
+            items.append((key_of(node), name, None))
         elif name == "children" and node.selection_set is not None:
-            items.append((_key(node), "children", _children(node)))
+            items.append((key_of(node), "children", _children(node)))
         else:
             raise NotThisWay
     return Org(items)
@@ -175,8 +120,8 @@ def _org(selection_set: SelectionSetNode) -> Org:
 def _children(node: FieldNode) -> Children:
     assert node.selection_set is not None
     found = Children(_argument(node, "first"), _argument(node, "after"), [])
-    for item in _fields(node.selection_set):
-        name, key = item.name.value, _key(item)
+    for item in fields_of(node.selection_set):
+        name, key = item.name.value, key_of(item)
         if item.arguments:
             raise NotThisWay
         if name in ("totalCount", "__typename") and item.selection_set is None:
@@ -185,19 +130,19 @@ def _children(node: FieldNode) -> Children:
         elif name == "nodes" and item.selection_set is not None:
             found.items.append((key, name, _org(item.selection_set)))
         elif name == "pageInfo" and item.selection_set is not None:
-            parts = _fields(item.selection_set)
+            parts = fields_of(item.selection_set)
             if any(f.name.value not in PAGE_INFO or f.arguments or f.selection_set for f in parts):
                 raise NotThisWay
-            found.items.append((key, name, [(_key(f), f.name.value) for f in parts]))
+            found.items.append((key, name, [(key_of(f), f.name.value) for f in parts]))
         elif name == "edges" and item.selection_set is not None:
             edge: list[tuple[str, str, Any]] = []
-            for part in _fields(item.selection_set):
+            for part in fields_of(item.selection_set):
                 if part.arguments:
                     raise NotThisWay
                 if part.name.value in ("cursor", "__typename") and part.selection_set is None:
-                    edge.append((_key(part), part.name.value, None))
+                    edge.append((key_of(part), part.name.value, None))
                 elif part.name.value == "node" and part.selection_set is not None:
-                    edge.append((_key(part), "node", _org(part.selection_set)))
+                    edge.append((key_of(part), "node", _org(part.selection_set)))
                 else:
                     raise NotThisWay
             found.items.append((key, name, edge))
@@ -206,39 +151,12 @@ def _children(node: FieldNode) -> Children:
     return found
 
 
-class _Run:
+class _Run(Arguments):
     """One request's run of a plan: arguments read, then one statement per level."""
 
     def __init__(self, plan: Plan, variables: dict[str, Any] | None):
+        super().__init__(plan.variables, variables)
         self.plan = plan
-        self.variables = variables or {}
-
-    def value(self, node: ValueNode | None, kind: str) -> Any:
-        if node is None or isinstance(node, NullValueNode):
-            return None
-        if isinstance(node, VariableNode):
-            name = node.name.value
-            declared = self.plan.variables.get(name)
-            if declared is None or declared[0] not in _READS[kind]:
-                raise NotThisWay
-            if name not in self.variables:
-                if declared[1] and declared[2] is None:
-                    raise NotThisWay
-                found = declared[2]
-            else:
-                found = self.variables[name]
-            if found is None:
-                if declared[1]:
-                    raise NotThisWay
-                return None
-            if isinstance(found, bool) or not isinstance(found, VARIABLE_KINDS[declared[0]]):
-                raise NotThisWay
-            return found
-        if kind == "Int" and isinstance(node, IntValueNode):
-            return int(node.value)
-        if kind != "Int" and isinstance(node, StringValueNode):
-            return node.value
-        raise NotThisWay
 
     def page(self, children: Children) -> tuple[int, tuple[int, int] | None]:
         first = self.value(children.first, "Int")
@@ -251,9 +169,6 @@ class _Run:
         except Exception:
             raise NotThisWay from None  # the ordinary way answers BAD_USER_INPUT
         return size, (int(key[0]), int(key[1])) if key else None
-
-
-_READS = {"Int": {"Int"}, "String": {"String"}, "ID": {"ID", "String"}}
 
 
 async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> dict[str, Any] | None:

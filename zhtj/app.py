@@ -16,6 +16,8 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import OperationType as GraphQLOperationType
+from graphql import get_operation_ast
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -24,12 +26,15 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import process_result
+from strawberry.types.graphql import OperationType
 
 from zhtj import settings as settings_module
 from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
+from zhtj.graphql.documents import documents
 from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
@@ -60,6 +65,10 @@ _REFUSALS = {  # strawberry's words for a request it cannot read, as our users r
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+_REQUEST_KEYS = {"query", "variables", "operationName", "extensions"}
+_STREAMED = ("multipart/mixed", "text/event-stream")  # strawberry's streaming transports answer those
+_ANSWERED_HERE = (GraphQLOperationType.QUERY, GraphQLOperationType.MUTATION)
+_POST_OPERATIONS = OperationType.from_http("POST")
 
 
 def trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
@@ -110,8 +119,11 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
             return await super().__call__(scope, receive, send)
         given = Headers(scope=scope).get("x-request-id", "")
         request_id = scope[_REQUEST_ID_KEY] = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self._checked_json(request) if scope["method"] == "POST" else None
+            if response is None:
+                response = await self.run(request)  # the body, if read above, is kept by the request
         except HTTPException as refused:
             message = _REFUSALS.get(refused.reason, refused.reason)
             response = Response(orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {
@@ -121,6 +133,36 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Request-ID"] = request_id
         await response(scope, receive, send)
+
+    async def _checked_json(self, request: Request) -> Response | None:
+        """A JSON POST whose query text was checked before (documents.py) is answered here, without
+        strawberry's HTTP machinery (content-type parsing, request adapters, stream transports): the same
+        Schema.execute and the same answer, byte for byte (tests/api/test_checked_json.py). Anything else, or
+        anything unusual, returns None and strawberry's view answers it with its own words."""
+        headers = request.headers
+        if headers.get("content-type", "").partition(";")[0].strip().lower() != "application/json" \
+                or any(kind in headers.get("accept", "") for kind in _STREAMED):
+            return None
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(body, dict) or not body.keys() <= _REQUEST_KEYS or body.get("extensions"):
+            return None
+        query, variables, operation_name = body.get("query"), body.get("variables"), body.get("operationName")
+        if not isinstance(query, str) or not isinstance(variables, dict | None) \
+                or not isinstance(operation_name, str | None):
+            return None
+        checked = documents.get(query, self.services.settings.document_policy)
+        if checked is None or checked.validation != [] or checked.literal_problem is not None:
+            return None
+        operation = get_operation_ast(checked.document, operation_name)
+        if operation is None or operation.operation not in _ANSWERED_HERE:
+            return None
+        context = await self.get_context(request, None)
+        result = await self.schema.execute(query, variables, context, None, operation_name,
+                                           allowed_operation_types=_POST_OPERATIONS)
+        return Response(self.encode_json(process_result(result)), media_type="application/json")
 
     def decode_json(self, data: str | bytes) -> object:
         decoded = orjson.loads(data)

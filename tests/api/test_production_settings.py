@@ -33,7 +33,9 @@ async def production(db, settings: Settings, clock, hasher) -> AsyncIterator[Api
 
 
 def test_production_turns_introspection_suggestions_and_graphiql_off_finding14(monkeypatch, tmp_path: Path):
-    monkeypatch.setenv("ZHTJ_SECRET_KEY", "k")
+    monkeypatch.setenv("ZHTJ_SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("ZHTJ_DATABASE_URL", "sqlite+aiosqlite:////tmp/x.sqlite3")
+    monkeypatch.setenv("ZHTJ_FILES_DIR", str(tmp_path / "files"))
     for name in ("ZHTJ_ENV", "ZHTJ_INTROSPECTION", "ZHTJ_FIELD_SUGGESTIONS", "ZHTJ_GRAPHIQL"):
         monkeypatch.delenv(name, raising=False)
     development = settings_module.load(tmp_path)

@@ -322,3 +322,9 @@ def create_app(
     )
     app.state.services = services
     return app
+
+
+def serving_app() -> Starlette:
+    """What each worker of `zhtj serve --workers N` runs (uvicorn --factory): the app from the environment's
+    settings, with the name/ID check retries in whichever worker takes their lock first."""
+    return create_app(retry_checks=True)

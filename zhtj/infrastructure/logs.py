@@ -15,7 +15,9 @@ from typing import Any
 import orjson
 
 request_id: ContextVar[str | None] = ContextVar("zhtj_request_id", default=None)
-_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "taskName"}
+# Fields every record has, and uvicorn's copy of its message with terminal colours: not repeated in JSON.
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message", "asctime", "taskName", "color_message"}
 
 
 class RequestIdFilter(logging.Filter):

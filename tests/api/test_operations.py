@@ -154,3 +154,17 @@ async def test_tracing_makes_spans_through_strawberrys_extension_when_on(app_wit
         assert answer.json()["data"] == {"__typename": "Query"}
     names = [span.name for span in spans.get_finished_spans()]
     assert names.count("GraphQL Query: Traced") == 2, names
+
+
+def test_operation_names_chosen_by_clients_are_capped(monkeypatch):
+    """Each name is a time series in Prometheus: past the cap, new names count as `other`."""
+    from zhtj.infrastructure import metrics
+
+    monkeypatch.setattr(metrics, "_children", {})
+    monkeypatch.setattr(metrics, "MAX_OPERATIONS", 2)
+    for name in ("CapA", "CapB", "CapC", "CapD", "CapA"):
+        metrics.observe(name, "query", 0.001)
+    assert sorted(metrics._children) == [("CapA", "query"), ("CapB", "query"), ("other", "query")]
+    text = metrics.exposition()[0].decode()
+    assert 'zhtj_graphql_request_seconds_count{operation="other",type="query"}' in text
+    assert 'operation="CapC"' not in text

@@ -178,7 +178,8 @@ def test_serve_leaves_forwarded_headers_to_the_app_finding7(monkeypatch, tmp_pat
     monkeypatch.delenv("ZHTJ_DATABASE_URL", raising=False)
     monkeypatch.setattr(cli.migrate, "upgrade", lambda *_a, **_k: None)
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append(options))
-    cli.serve(host="127.0.0.1", port=8123)
+    monkeypatch.setattr("zhtj.infrastructure.logs.configure", lambda *_a, **_k: None)
+    cli.serve(host="127.0.0.1", port=8123, workers=1, graceful_timeout=30.0)
     assert runs and runs[0]["proxy_headers"] is False
 
 

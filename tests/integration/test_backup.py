@@ -38,12 +38,13 @@ def _use(monkeypatch, database: Path, files: Path) -> None:
     monkeypatch.setenv("ZHTJ_SECRET_KEY", KEY)
 
 
-async def test_a_backup_restored_into_a_fresh_database_holds_every_row_and_file(tmp_path, monkeypatch):
+async def test_a_backup_restored_into_a_fresh_database_holds_every_row_and_file(tmp_path, monkeypatch, hasher):
     """Always SQLite: the online backup API is SQLite's (PostgreSQL's refusal is the next test)."""
     source_db, source_files = tmp_path / "live" / "zhtj.sqlite3", tmp_path / "live" / "files"
     source_db.parent.mkdir()
     settings = Settings(database_url=sqlite_url(source_db), files_dir=source_files, secret_key=KEY)
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    monkeypatch.setattr("zhtj.infrastructure.demo.Argon2Hasher", lambda: hasher)  # the suite's cheap argon2id
     assert await build_demo(settings)
     for name, content in STORED.items():
         await LocalFiles(source_files).write(name, content)

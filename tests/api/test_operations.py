@@ -154,6 +154,9 @@ async def test_tracing_makes_spans_through_strawberrys_extension_when_on(app_wit
         assert answer.json()["data"] == {"__typename": "Query"}
     names = [span.name for span in spans.get_finished_spans()]
     assert names.count("GraphQL Query: Traced") == 2, names
+    # The traced schema is gated like the plain one (ACC-4): no viewer, no `me`.
+    refused = (await traced.post("/graphql", json={"query": "{ me { id } }"})).json()
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def test_operation_names_chosen_by_clients_are_capped(monkeypatch):

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import gc
+import hmac
 import ipaddress
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,7 +43,7 @@ from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
 from zhtj.graphql.schema import schema
 from zhtj.graphql.uploads import PreflightOnlyUploads
-from zhtj.infrastructure import downloads, verification_rounds
+from zhtj.infrastructure import downloads, logs, metrics, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.passwords import Argon2Hasher
@@ -51,6 +54,8 @@ from zhtj.infrastructure.viewers import ViewerCache
 from zhtj.settings import Settings
 
 log = logging.getLogger("zhtj")
+access_log = logging.getLogger("zhtj.access")
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _CONTEXTS = "zhtj.contexts"
 _REQUEST_ID_KEY = "zhtj.request_id"
@@ -106,33 +111,52 @@ def _is_address(value: str) -> bool:
 
 
 class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
-    def __init__(self, services: Services):
-        super().__init__(schema, graphql_ide="graphiql" if services.settings.graphiql else None,
+    def __init__(self, services: Services, graphql_schema: Any = schema):
+        super().__init__(graphql_schema, graphql_ide="graphiql" if services.settings.graphiql else None,
                          multipart_uploads_enabled=True)
         self.services = services
         self.trusted_proxies = trusted_networks(services.settings.trusted_proxies)
+        self.metrics = services.settings.metrics
+        self.access_log = services.settings.access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Every answer carries `Cache-Control: no-store` (personal data) and the request id; a request that
-        cannot be read answers 400 in the usual error shape, never a plain-text page."""
+        cannot be read answers 400 in the usual error shape, never a plain-text page. The request id is in
+        every log record written while the request runs; its operation and time go to /metrics."""
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
+        started = time.perf_counter()
         given = Headers(scope=scope).get("x-request-id", "")
         request_id = scope[_REQUEST_ID_KEY] = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         request = Request(scope=scope, receive=receive)
+        logs.request_id.set(request_id)  # this request's task only: each request runs in its own context
         try:
             response = await self._checked_json(request) if scope["method"] == "POST" else None
             if response is None:
                 response = await self.run(request)  # the body, if read above, is kept by the request
         except HTTPException as refused:
             message = _REFUSALS.get(refused.reason, refused.reason)
+            code = "NOT_FOUND" if refused.status_code == 404 else "BAD_REQUEST"
+            if self.metrics:
+                metrics.count_error(code)
             response = Response(orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {
-                "code": "NOT_FOUND" if refused.status_code == 404 else "BAD_REQUEST", "requestId": request_id}}]}),
+                "code": code, "requestId": request_id}}]}),
                 status_code=refused.status_code,
                 media_type="application/json")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Request-ID"] = request_id
         await response(scope, receive, send)
+        if self.metrics or self.access_log:
+            contexts = scope.get(_CONTEXTS)
+            operation = contexts[-1].operation if contexts else None
+            name, kind = operation or (metrics.REFUSED, metrics.REFUSED)
+            seconds = time.perf_counter() - started
+            if self.metrics:
+                metrics.observe(name, kind, seconds)
+            if self.access_log:
+                access_log.info("%s %s %d %s %.1f ms", scope["method"], scope["path"], response.status_code, name,
+                                seconds * 1000, extra={"status": response.status_code, "operation": name,
+                                                       "operation_type": kind, "ms": round(seconds * 1000, 2)})
 
     async def _checked_json(self, request: Request) -> Response | None:
         """A JSON POST whose query text was checked before (documents.py) is answered here, without
@@ -187,6 +211,19 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         return ctx
 
 
+def _retry_lock(settings: Settings) -> Any:
+    """An exclusive lock on a file beside the stored files, held while the process lives, or None when another
+    process (another worker of `zhtj serve --workers N`) holds it."""
+    settings.files_dir.mkdir(parents=True, exist_ok=True)
+    handle = (settings.files_dir / ".verify-rounds.lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
 def _bearer(header: str) -> str | None:
     scheme, _, value = header.partition(" ")
     return value.strip() or None if scheme.lower() == "bearer" else None
@@ -219,7 +256,14 @@ def create_app(
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
     services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
                         verifier=verifier or default_verifier(settings), viewers=viewers)
-    graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services)), viewers)
+    if settings.metrics:
+        metrics.watch_pool(db.engine)
+    graphql_schema = schema
+    if settings.tracing:
+        from zhtj.graphql.tracing import traced_schema
+
+        graphql_schema = traced_schema()
+    graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services, graphql_schema)), viewers)
     files = LocalFiles(settings.files_dir)
 
     async def healthz(_: Request) -> Response:
@@ -230,6 +274,21 @@ def create_app(
             log.exception("healthz: the database does not answer")
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": db.dialect})
+
+    async def metrics_page(request: Request) -> Response:
+        """Prometheus text: with ZHTJ_METRICS_TOKEN set, for `Authorization: Bearer <token>` only; without it,
+        for a caller on this machine that came through no proxy (decision 0046). Anyone else gets 404."""
+        if settings.metrics_token:
+            given = _bearer(request.headers.get("authorization", "")) or ""
+            allowed = hmac.compare_digest(given.encode(), settings.metrics_token.encode())
+        else:
+            peer = request.client.host if request.client else None
+            allowed = peer in LOOPBACK and "x-forwarded-for" not in request.headers \
+                and "forwarded" not in request.headers
+        if not allowed:
+            return JSONResponse({"error": "未找到"}, status_code=404)
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
 
     async def download(request: Request) -> Response:
         """A file made for this account (downloads.py): 401 without a live token, 404 for anyone else's
@@ -270,8 +329,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         interval = max(settings.verify_interval_minutes, 0.001) * 60
+        lock = _retry_lock(settings) if retry_checks else None  # one worker of several asks the outside check
         retries = (asyncio.create_task(verification_rounds.every(interval, db, services.clock, services.verifier))
-                   if retry_checks else None)
+                   if lock is not None else None)
         # What start-up made lives as long as the process: the collector need never walk it again.
         gc.collect()
         gc.freeze()
@@ -282,6 +342,10 @@ def create_app(
                 retries.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await retries
+            if lock is not None:
+                lock.close()
+            if settings.metrics:
+                metrics.forget_pool(db.engine)
             await db.dispose()
 
     app = Starlette(
@@ -289,6 +353,7 @@ def create_app(
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             *([ASSETS_ROUTE] if settings.graphiql else []),
             Route("/healthz", healthz),
+            *([Route("/metrics", metrics_page)] if settings.metrics else []),
             Route("/downloads/{id}", download),
             Route("/members/{id}/verification-photo", verification_photo),
             Route("/members/{id}/archive", archive_download(services)),
@@ -299,3 +364,9 @@ def create_app(
     )
     app.state.services = services
     return app
+
+
+def serving_app() -> Starlette:
+    """What each worker of `zhtj serve --workers N` runs (uvicorn --factory): the app from the environment's
+    settings, with the name/ID check retries in whichever worker takes their lock first."""
+    return create_app(retry_checks=True)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -11,31 +15,66 @@ from zhtj import settings as settings_module
 from zhtj.infrastructure import migrate
 
 app = typer.Typer(help="智慧团建 (zhtj): the league's GraphQL service.", no_args_is_help=True, add_completion=False)
-db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
+db_app = typer.Typer(help="The database: schema migrations (Alembic), backup and restore.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 files_app = typer.Typer(help="Stored files (e-archives).", no_args_is_help=True)
 app.add_typer(files_app, name="files")
+
+
+def _settings() -> settings_module.Settings:
+    """The settings, or the reasons they cannot start the service, and exit status 2."""
+    try:
+        return settings_module.load()
+    except ValueError as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
+
+
+def uvicorn_options(settings: settings_module.Settings, host: str, port: int, graceful_timeout: float) -> dict:
+    """How `zhtj serve` runs uvicorn. The app reads X-Forwarded-For itself, from ZHTJ_TRUSTED_PROXIES only:
+    uvicorn's own reading believes any local caller (FORWARDED_ALLOW_IPS defaults to 127.0.0.1), so it is off.
+    uvicorn's access log is off (ZHTJ_ACCESS_LOG writes the app's own, with the request id and operation). On
+    SIGTERM or SIGINT uvicorn stops listening, lets the requests in flight finish (at most graceful_timeout
+    seconds), then the app closes its database (decision 0048)."""
+    from zhtj.infrastructure import logs
+
+    return {"host": host, "port": port, "proxy_headers": False, "access_log": False, "server_header": False,
+            "log_config": logs.config(settings.log_format), "timeout_graceful_shutdown": graceful_timeout}
 
 
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Worker processes, each with its own event loop: one a core."),
+    graceful_timeout: float = typer.Option(30.0, help="Seconds requests in flight get to finish on SIGTERM."),
 ) -> None:
     """Brings the database schema up to date, then serves GraphQL at /graphql; retries unfinished name/ID
-    checks every ZHTJ_VERIFY_INTERVAL_MINUTES (MEM-13) while it runs."""
+    checks every ZHTJ_VERIFY_INTERVAL_MINUTES (MEM-13) while it runs (in one worker of several)."""
     import uvicorn
 
     from zhtj.app import create_app
+    from zhtj.infrastructure import logs, metrics
 
-    settings = settings_module.load()
+    settings = _settings()
     migrate.upgrade(settings.database_url)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    typer.echo(f"zhtj: GraphiQL at http://{host}:{port}/graphql ({_where(settings.database_url)})")
-    # The app reads X-Forwarded-For itself, from ZHTJ_TRUSTED_PROXIES only: uvicorn's own reading believes any
-    # local caller (FORWARDED_ALLOW_IPS defaults to 127.0.0.1), so it is off.
-    uvicorn.run(create_app(settings, retry_checks=True), host=host, port=port, log_level="info",
-                proxy_headers=False)
+    logs.configure(settings.log_format)
+    where = "GraphiQL" if settings.graphiql else "GraphQL"
+    typer.echo(f"zhtj: {where} at http://{host}:{port}/graphql ({_where(settings.database_url)}, "
+               f"{workers} worker{'s' if workers > 1 else ''})")
+    options: dict[str, Any] = uvicorn_options(settings, host, port, graceful_timeout)
+    if workers == 1:
+        uvicorn.run(create_app(settings, retry_checks=True), **options)
+        return
+    # Several processes: each worker builds its app from the environment; their metrics meet in one folder.
+    made = None
+    if not os.environ.get(metrics.MULTIPROCESS_DIR):
+        made = os.environ[metrics.MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="zhtj-metrics-")
+    try:
+        uvicorn.run("zhtj.app:serving_app", factory=True, workers=workers, **options)
+    finally:
+        if made:
+            shutil.rmtree(made, ignore_errors=True)
 
 
 @app.command()
@@ -46,13 +85,13 @@ def demo(
     """Builds a small demo nation in the database (if it is empty), prints a login, serves."""
     from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, PROVINCE_ADMIN_ID, PROVINCE_PASSWORD, build_demo
 
-    settings = settings_module.load()
+    settings = _settings()
     migrate.upgrade(settings.database_url)
     built = asyncio.run(build_demo(settings))
     typer.echo("zhtj demo: " + ("built a demo nation" if built else "the database already has data; kept it"))
     typer.echo(f"  login: idNumber {DEMO_ADMIN_ID}  password {DEMO_PASSWORD}  (团中央 admin)")
     typer.echo(f"  or:    idNumber {PROVINCE_ADMIN_ID}  password {PROVINCE_PASSWORD}  (江苏团省委 admin)")
-    serve(host=host, port=port)
+    serve(host=host, port=port, workers=1, graceful_timeout=30.0)
 
 
 @app.command()
@@ -65,7 +104,7 @@ def bootstrap(
     """On an empty database: creates 团中央 and its first admin."""
     from zhtj.infrastructure.demo import run_bootstrap
 
-    settings = settings_module.load()
+    settings = _settings()
     migrate.upgrade(settings.database_url)
     problems = asyncio.run(run_bootstrap(settings, admin_id_number, admin_name, password))
     if problems:
@@ -78,13 +117,49 @@ def bootstrap(
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Upgrades the schema (to the newest revision by default)."""
-    migrate.upgrade(settings_module.load().database_url, revision)
+    migrate.upgrade(_settings().database_url, revision)
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str = typer.Argument(..., help="A revision, -1, or base (empties it).")) -> None:
     """Downgrades the schema to REV."""
-    migrate.downgrade(settings_module.load().database_url, revision)
+    migrate.downgrade(_settings().database_url, revision)
+
+
+@db_app.command("backup")
+def db_backup(file: Path = typer.Argument(..., help="The backup to write (.tar.gz).")) -> None:
+    """SQLite: the database (SQLite's online backup API, while the service runs) and the stored files in one
+    .tar.gz. PostgreSQL: says which pg_dump steps to take instead."""
+    from zhtj.infrastructure import backup
+
+    settings = _settings()
+    try:
+        done = backup.backup(backup.sqlite_path(settings.database_url), settings.files_dir, file)
+    except backup.BackupError as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"backup: {file} ({done.total_rows} rows in {len(done.rows)} tables, {done.files} stored files, "
+               f"schema {done.revision})")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path = typer.Argument(..., help="A backup made by `zhtj db backup`."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing database (stop the service first)."),
+) -> None:
+    """SQLite: puts a backup's database and stored files where the settings say, checks every table's rows,
+    then brings the schema up to date. PostgreSQL: says which pg_restore steps to take instead."""
+    from zhtj.infrastructure import backup
+
+    settings = _settings()
+    try:
+        done = backup.restore(file, backup.sqlite_path(settings.database_url), settings.files_dir, force=force)
+    except backup.BackupError as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(2) from None
+    migrate.upgrade(settings.database_url)
+    typer.echo(f"restored: {done.total_rows} rows in {len(done.rows)} tables, {done.files} stored files "
+               f"(schema {done.revision}, now upgraded to the newest)")
 
 
 @app.command("verify-pending")
@@ -93,7 +168,7 @@ def verify_pending() -> None:
     older ones end. `zhtj serve` runs a round every ZHTJ_VERIFY_INTERVAL_MINUTES by itself."""
     from zhtj.infrastructure.verification_rounds import verify_pending as run
 
-    settings = settings_module.load()
+    settings = _settings()
     migrate.upgrade(settings.database_url)
     done = asyncio.run(run(settings))
     typer.echo(f"name/ID checks: {done.checked} asked ({done.passed} passed, {done.failed} failed, "
@@ -110,7 +185,7 @@ def files_cleanup(
     from zhtj.infrastructure.file_cleanup import cleanup_archives
     from zhtj.infrastructure.files import LocalFiles
 
-    settings = settings_module.load()
+    settings = _settings()
     migrate.upgrade(settings.database_url)
 
     async def run() -> list[str]:

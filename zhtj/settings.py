@@ -11,6 +11,12 @@ DEFAULT_DATABASE_FILE = "zhtj.sqlite3"
 SECRET_FILE = "zhtj.secret"
 ENVIRONMENTS = ("development", "production")  # ZHTJ_ENV; development unless set
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+MIN_SECRET_LENGTH = 32  # production: the key behind token hashes and throttle keys (decision 0045)
+LOG_FORMATS = ("json", "text")
+
+
+class SettingsError(ValueError):
+    """The environment cannot start the service; the message names every problem at once."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,12 @@ class Settings:
     graphiql: bool = True  # the page at GET /graphql and its files
     # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed; none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Operations (decision 0045-0047): logs, metrics, tracing.
+    log_format: str = "text"  # json in production: one JSON object a line, with the request id
+    access_log: bool = False  # one line a request (method, path, status, operation, ms, request id)
+    metrics: bool = True  # GET /metrics (Prometheus)
+    metrics_token: str = ""  # if set, /metrics needs `Authorization: Bearer <token>`; else loopback only
+    tracing: bool = False  # OpenTelemetry spans through strawberry's extension (the `otel` extra)
 
     @property
     def is_production(self) -> bool:
@@ -78,10 +90,39 @@ def _flag(name: str, default: bool) -> bool:
     return value in _TRUE
 
 
+def production_problems() -> list[str]:
+    """What ZHTJ_ENV=production needs from the environment itself, never a default made on the spot: a key
+    generated into zhtj.secret would differ between machines and containers (every token dies with it), and a
+    database beside the working directory is rarely the one meant."""
+    problems = []
+    key = os.environ.get("ZHTJ_SECRET_KEY", "")
+    if not key:
+        problems.append("ZHTJ_SECRET_KEY is not set (make one: python -c 'import secrets; "
+                        "print(secrets.token_urlsafe(32))')")
+    elif len(key) < MIN_SECRET_LENGTH:
+        problems.append(f"ZHTJ_SECRET_KEY is {len(key)} characters; production needs {MIN_SECRET_LENGTH} or more")
+    if not os.environ.get("ZHTJ_DATABASE_URL"):
+        problems.append("ZHTJ_DATABASE_URL is not set (sqlite+aiosqlite:////var/lib/zhtj/zhtj.sqlite3 or "
+                        "postgresql+asyncpg://user:password@host/zhtj)")
+    if not os.environ.get("ZHTJ_FILES_DIR"):
+        problems.append("ZHTJ_FILES_DIR is not set (where e-archives and downloads are kept)")
+    return problems
+
+
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def load(workdir: Path | None = None) -> Settings:
+    """Raises SettingsError (a ValueError) when production lacks what it must be given."""
     workdir = workdir or Path.cwd()
     env = _environment()
     development = env == "development"
+    if not development and (problems := production_problems()):
+        raise SettingsError("ZHTJ_ENV=production cannot start:\n  - " + "\n  - ".join(problems))
     return Settings(
         database_url=os.environ.get("ZHTJ_DATABASE_URL") or sqlite_url(workdir / DEFAULT_DATABASE_FILE),
         files_dir=Path(os.environ.get("ZHTJ_FILES_DIR") or workdir / "zhtj-files"),
@@ -94,4 +135,9 @@ def load(workdir: Path | None = None) -> Settings:
         field_suggestions=_flag("ZHTJ_FIELD_SUGGESTIONS", development),
         graphiql=_flag("ZHTJ_GRAPHIQL", development),
         trusted_proxies=tuple(p.strip() for p in os.environ.get("ZHTJ_TRUSTED_PROXIES", "").split(",") if p.strip()),
+        log_format=_choice("ZHTJ_LOG_FORMAT", LOG_FORMATS, "text" if development else "json"),
+        access_log=_flag("ZHTJ_ACCESS_LOG", False),
+        metrics=_flag("ZHTJ_METRICS", True),
+        metrics_token=os.environ.get("ZHTJ_METRICS_TOKEN", ""),
+        tracing=_flag("ZHTJ_TRACING", False),
     )

@@ -33,7 +33,9 @@ async def production(db, settings: Settings, clock, hasher) -> AsyncIterator[Api
 
 
 def test_production_turns_introspection_suggestions_and_graphiql_off_finding14(monkeypatch, tmp_path: Path):
-    monkeypatch.setenv("ZHTJ_SECRET_KEY", "k")
+    monkeypatch.setenv("ZHTJ_SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("ZHTJ_DATABASE_URL", "sqlite+aiosqlite:////tmp/x.sqlite3")
+    monkeypatch.setenv("ZHTJ_FILES_DIR", str(tmp_path / "files"))
     for name in ("ZHTJ_ENV", "ZHTJ_INTROSPECTION", "ZHTJ_FIELD_SUGGESTIONS", "ZHTJ_GRAPHIQL"):
         monkeypatch.delenv(name, raising=False)
     development = settings_module.load(tmp_path)
@@ -176,7 +178,8 @@ def test_serve_leaves_forwarded_headers_to_the_app_finding7(monkeypatch, tmp_pat
     monkeypatch.delenv("ZHTJ_DATABASE_URL", raising=False)
     monkeypatch.setattr(cli.migrate, "upgrade", lambda *_a, **_k: None)
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append(options))
-    cli.serve(host="127.0.0.1", port=8123)
+    monkeypatch.setattr("zhtj.infrastructure.logs.configure", lambda *_a, **_k: None)
+    cli.serve(host="127.0.0.1", port=8123, workers=1, graceful_timeout=30.0)
     assert runs and runs[0]["proxy_headers"] is False
 
 

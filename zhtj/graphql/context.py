@@ -78,6 +78,7 @@ class Context:
         self.client = client  # the caller's address, for throttling anonymous calls
         self.policy = services.settings.document_policy  # what query texts are validated under (documents.py)
         self.reader = Reader(services.db)
+        self.operation: tuple[str, str] | None = None  # (name, type) once chosen, for /metrics and the access log
         self._loaders: Loaders | None = None
         self._audit_loader: DataLoader[tuple[str, str, str], bool] | None = None
         self.full_reads = 0

@@ -6,11 +6,12 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema, get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 from zhtj.graphql.documents import policy_of
 from zhtj.graphql.errors import api_error
+from zhtj.infrastructure import metrics
 
 log = logging.getLogger("zhtj.graphql")
 _SUGGESTION = " Did you mean "  # graphql-core's words; strawberry's own way passes no hide_suggestions
@@ -59,6 +60,7 @@ def shown_errors(errors: list[GraphQLError], request_id: str, suggestions: bool 
                       exc_info=(type(error.original_error), error.original_error,
                                 error.original_error.__traceback__) if error.original_error else None)
         shown.append(public)
+        metrics.count_error(str((public.extensions or {}).get("code", "UNKNOWN")))
     return shown
 
 
@@ -68,6 +70,7 @@ class RequestErrors(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
+        _name_operation(self.execution_context)
         result = self.execution_context.result
         if not result or not getattr(result, "errors", None):
             return
@@ -81,3 +84,17 @@ class RequestErrors(SchemaExtension):
         return getattr(self.execution_context.context, "request_id", "-")
 
 
+
+
+def _name_operation(execution: Any) -> None:
+    """The operation's name and type on the context, for /metrics, when the text parsed and named one."""
+    context = execution.context
+    if not hasattr(context, "operation") or execution.graphql_document is None:
+        return
+    try:
+        kind = execution.operation_type.value
+    except Exception:  # no operation to run: strawberry has answered with an error
+        return
+    operation = get_operation_ast(execution.graphql_document, execution.operation_name)
+    name = operation.name.value if operation is not None and operation.name else metrics.UNNAMED
+    context.operation = (name, kind)

@@ -41,6 +41,7 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.infrastructure.metrics import UNNAMED
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
@@ -93,6 +94,8 @@ class Mutation(
 
 
 class Schema(strawberry.Schema):
+    lean = True  # False: every request goes strawberry's whole way, through every extension (tracing.py)
+
     async def execute(  # type: ignore[override]
         self, query: str | None, variable_values: dict[str, Any] | None = None, context_value: Any = None,
         root_value: Any = None, operation_name: str | None = None, **kwargs: Any,
@@ -101,13 +104,16 @@ class Schema(strawberry.Schema):
         tree's hot shape the planned way (organization/tree.py), anything else with the same resolvers, gate and
         error masking but without strawberry's per-request extension machinery. A text seen for the first time,
         or one with errors, goes strawberry's whole way, which parses, validates and words every error."""
-        checked = documents.get(query, context_value.policy) if query and isinstance(context_value, Context) else None
+        checked = documents.get(query, context_value.policy) \
+            if self.lean and query and isinstance(context_value, Context) else None
         if checked is not None and checked.validation == [] and checked.literal_problem is None \
                 and input_problem(variable_values) is None:
             assert isinstance(context_value, Context)
             operation = _operation(checked, operation_name, kwargs.get("allowed_operation_types"))
             if operation is not None:
                 request_id = context_value.request_id
+                context_value.operation = (operation.name.value if operation.name else UNNAMED,
+                                           operation.operation.value)
                 if operation.operation == OperationType.QUERY:
                     data = await _planned(checked, variable_values, context_value, operation_name)
                     if data is not None:
@@ -164,7 +170,8 @@ SCALARS = {
 }
 
 
-def build_schema() -> Schema:
+def build_schema(*more_extensions: Any) -> Schema:
+    """`more_extensions` (tracing) turn the lean path off: strawberry's extensions run on its whole way only."""
     built = Schema(
         query=Query,
         mutation=Mutation,
@@ -173,8 +180,9 @@ def build_schema() -> Schema:
         scalar_overrides=SCALARS,
         # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with every
         # field is depth 10; GraphiQL's introspection query is about 1,500 tokens), each text checked once.
-        extensions=[RequestErrors, CheckedDocuments],
+        extensions=[RequestErrors, CheckedDocuments, *more_extensions],
     )
+    built.lean = not more_extensions
     gate_root_fields(built._schema)
     describe(built._schema)
     return built

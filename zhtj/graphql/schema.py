@@ -40,15 +40,18 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.graphql.transfers.mutations import TransferMutation
+from zhtj.graphql.transfers.queries import TransferQuery
+from zhtj.graphql.transfers.types import TransferType
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
     "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType, "Viewer": ViewerType,
-    "SelfReportBranch": SelfReportBranch}
+    "SelfReportBranch": SelfReportBranch, "Transfer": TransferType}
 
 
 @strawberry.type
-class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
+class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:
@@ -87,6 +90,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
     MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
+    TransferMutation,
 ):
     pass
 
@@ -157,7 +161,7 @@ def build_schema() -> Schema:
     built = Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType],
+        types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType, TransferType],
         config=StrawberryConfig(auto_camel_case=True),
         scalar_overrides=SCALARS,
         # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with every

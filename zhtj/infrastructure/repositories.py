@@ -17,11 +17,13 @@ from zhtj.domain.numbering.model import RELEASE_PENDING, Archive, NumberRelease,
 from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
 from zhtj.domain.shared import values
 from zhtj.domain.shared.ports import TokenHolder
+from zhtj.domain.transfers.model import RUNNING, Transfer, TransferStep
 from zhtj.infrastructure.tables.schema import (
     accounts,
     admin_codes,
     auth_tokens,
     cadre_positions,
+    job_runs,
     login_throttles,
     member_archives,
     members,
@@ -31,6 +33,8 @@ from zhtj.infrastructure.tables.schema import (
     org_migrations,
     organizations,
     password_reset_codes,
+    transfer_steps,
+    transfers,
 )
 
 orgs = organizations.c
@@ -375,3 +379,50 @@ class SqlArchives(_Repository):
 
 class SqlAudit(_Repository):
     pass
+
+
+class SqlTransfers(_Repository):
+    async def get(self, transfer_id: int) -> Transfer | None:
+        return await self.session.get(Transfer, transfer_id)
+
+    async def lock(self, transfer_id: int) -> Transfer | None:
+        return await self.session.get(Transfer, transfer_id, with_for_update=True, populate_existing=True)
+
+    async def running_for(self, member_id: int) -> Transfer | None:
+        t = transfers.c
+        return await self.session.scalar(select(Transfer).where(t.member_id == member_id, t.status.in_(RUNNING)))
+
+    def add_step(self, step: TransferStep) -> None:
+        self.session.add(step)
+
+    async def steps_of(self, transfer_id: int) -> list[TransferStep]:
+        s = transfer_steps.c
+        return list(await self.session.scalars(select(TransferStep).where(s.transfer_id == transfer_id)
+                                               .order_by(s.at, s.id)))
+
+    async def took_part(self, transfer_id: int, member_id: int) -> bool:
+        s = transfer_steps.c
+        return bool(await self.session.scalar(select(exists().where(s.transfer_id == transfer_id,
+                                                                    s.actor_id == member_id))))
+
+    async def of_member(self, member_id: int) -> list[Transfer]:
+        t = transfers.c
+        return list(await self.session.scalars(select(Transfer).where(t.member_id == member_id)
+                                               .order_by(t.started_at, t.id)))
+
+    async def overdue_ids(self, cutoff: datetime, limit: int) -> list[int]:
+        t = transfers.c
+        stmt = select(t.id).where(t.status.in_(RUNNING), t.step_started_at < cutoff).order_by(t.id).limit(limit)
+        return list(await self.session.scalars(stmt))
+
+
+class SqlJobRuns(_Repository):
+    async def claim(self, name: str, period: str, at: datetime, detail: str = "") -> bool:
+        """Inserts the (name, period) row unless it is there; True for the one caller that inserted it. Two
+        processes at once: one inserts, the other waits for its commit and finds the row."""
+        bind = self.session.bind
+        insert = postgresql_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert(job_runs).values(name=name, period=period, ran_at=at, detail=detail)
+            .on_conflict_do_nothing(index_elements=["name", "period"]))
+        return bool(result.rowcount)  # type: ignore[attr-defined]

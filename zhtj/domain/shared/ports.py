@@ -19,6 +19,7 @@ from zhtj.domain.identity.model import (
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.numbering.model import Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration
+from zhtj.domain.transfers.model import Transfer, TransferStep
 
 
 class PasswordHasher(Protocol):
@@ -191,6 +192,26 @@ class ArchiveRepository(Protocol):
         """The member's e-archive, read afresh and locked until commit."""
 
 
+class TransferRepository(Protocol):
+    def add(self, transfer: Transfer) -> None: ...
+    async def get(self, transfer_id: int) -> Transfer | None: ...
+    async def lock(self, transfer_id: int) -> Transfer | None:
+        """The transfer, read afresh and locked until commit."""
+    async def running_for(self, member_id: int) -> Transfer | None: ...
+    def add_step(self, step: TransferStep) -> None: ...
+    async def steps_of(self, transfer_id: int) -> list[TransferStep]: ...
+    async def took_part(self, transfer_id: int, member_id: int) -> bool:
+        """Whether the person took a step of the transfer (TRF-10: admins see the approvals they took part in)."""
+    async def of_member(self, member_id: int) -> list[Transfer]: ...
+    async def overdue_ids(self, cutoff: datetime, limit: int) -> list[int]:
+        """Running transfers whose current step began before cutoff (TRF-5)."""
+
+
+class JobRunRepository(Protocol):
+    async def claim(self, name: str, period: str, at: datetime, detail: str = "") -> bool:
+        """Records that the job ran for the period; False if it already had (then it must do nothing)."""
+
+
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
 
@@ -210,6 +231,8 @@ class UnitOfWork(Protocol):
     segments: SegmentRepository
     releases: ReleaseRepository
     archives: ArchiveRepository
+    transfers: TransferRepository
+    job_runs: JobRunRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

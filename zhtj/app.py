@@ -35,7 +35,7 @@ from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
 from zhtj.graphql.schema import schema
 from zhtj.graphql.uploads import PreflightOnlyUploads
-from zhtj.infrastructure import downloads, verification_rounds
+from zhtj.infrastructure import downloads, jobs, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.passwords import Argon2Hasher
@@ -166,10 +166,11 @@ class ClosingContexts:
 
 def create_app(
     settings: Settings | None = None, *, clock: Clock | None = None, hasher: PasswordHasher | None = None,
-    verifier: NameIdVerifier | None = None, retry_checks: bool = False,
+    verifier: NameIdVerifier | None = None, retry_checks: bool = False, run_jobs: bool = False,
 ) -> Starlette:
     """`verifier` is the outside name/ID check (MEM-13; infrastructure/verifier.py); `retry_checks` runs its
-    automatic retries every ZHTJ_VERIFY_INTERVAL_MINUTES while the app lives (`zhtj serve`)."""
+    automatic retries every ZHTJ_VERIFY_INTERVAL_MINUTES while the app lives (`zhtj serve`); `run_jobs` runs
+    the time-driven jobs (infrastructure/jobs.py) every ZHTJ_JOBS_INTERVAL_MINUTES."""
     settings = settings or settings_module.load()
     start_mappers()
     db = create_database(settings.database_url)
@@ -230,16 +231,20 @@ def create_app(
         interval = max(settings.verify_interval_minutes, 0.001) * 60
         retries = (asyncio.create_task(verification_rounds.every(interval, db, services.clock, services.verifier))
                    if retry_checks else None)
+        job_runs = (asyncio.create_task(jobs.every(max(settings.jobs_interval_minutes, 0.001) * 60, db,
+                                                   services.clock, settings.graduation_switch_day))
+                    if run_jobs else None)
         # What start-up made lives as long as the process: the collector need never walk it again.
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
-            if retries is not None:
-                retries.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await retries
+            for task in (retries, job_runs):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await db.dispose()
 
     app = Starlette(

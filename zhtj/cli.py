@@ -1,4 +1,5 @@
-"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, files cleanup, schema."""
+"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, files cleanup, jobs run,
+schema."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ db_app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_he
 app.add_typer(db_app, name="db")
 files_app = typer.Typer(help="Stored files (e-archives).", no_args_is_help=True)
 app.add_typer(files_app, name="files")
+jobs_app = typer.Typer(help="Time-driven jobs: transfer expiry, the graduation switch, age-out flags.",
+                       no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 
 
 @app.command()
@@ -34,7 +38,7 @@ def serve(
     typer.echo(f"zhtj: GraphiQL at http://{host}:{port}/graphql ({_where(settings.database_url)})")
     # The app reads X-Forwarded-For itself, from ZHTJ_TRUSTED_PROXIES only: uvicorn's own reading believes any
     # local caller (FORWARDED_ALLOW_IPS defaults to 127.0.0.1), so it is off.
-    uvicorn.run(create_app(settings, retry_checks=True), host=host, port=port, log_level="info",
+    uvicorn.run(create_app(settings, retry_checks=True, run_jobs=True), host=host, port=port, log_level="info",
                 proxy_headers=False)
 
 
@@ -122,6 +126,21 @@ def files_cleanup(
 
     removed = asyncio.run(run())
     typer.echo(f"files: removed {len(removed)} e-archive file(s) that no row names")
+
+
+@jobs_app.command("run")
+def jobs_run() -> None:
+    """Runs every time-driven job once: transfers unanswered for more than 10 days end (TRF-5); on or after the
+    yearly switch day the graduating branches turn 毕业生团组织 (ORG-11); members of 28 without a post are flagged
+    (MEM-6). Safe to run twice or in two processes at once. `zhtj serve` runs them every
+    ZHTJ_JOBS_INTERVAL_MINUTES by itself."""
+    from zhtj.infrastructure.jobs import run_jobs
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+    done = asyncio.run(run_jobs(settings))
+    typer.echo(f"jobs: {done.expired} transfer(s) expired, {done.graduated_orgs} branch(es) graduated with "
+               f"{done.graduates} graduate(s), {done.aged_out} member(s) flagged over age")
 
 
 @app.command()

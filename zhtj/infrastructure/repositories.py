@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, delete, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -189,6 +189,13 @@ class SqlOrganizations(_Repository):
         await self.session.delete(org)
         await self.session.flush()
 
+    async def graduating_branches(self, year: int, industries: Sequence[str]) -> list[Organization]:
+        """ORG-11: 团支部 of a school industry whose graduation date falls in the year, locked until commit."""
+        stmt = select(Organization).where(
+            orgs.category == values.BRANCH, orgs.industry.in_(industries),
+            orgs.graduation_date >= date(year, 1, 1), orgs.graduation_date <= date(year, 12, 31))
+        return list(await self.session.scalars(stmt.order_by(orgs.id).with_for_update()))
+
 
 class SqlMembers(_Repository):
     async def get(self, member_id: int) -> Member | None:
@@ -227,6 +234,28 @@ class SqlMembers(_Repository):
         if after_id is not None:
             cond.append(members.c.id > after_id)
         return list(await self.session.scalars(select(Member).where(*cond).order_by(members.c.id).limit(limit)))
+
+    async def flag_graduates(self, branch_ids: Sequence[int]) -> int:
+        """ORG-11: members of these branches become graduates, except those ticked 延期毕业."""
+        if not branch_ids:
+            return 0
+        m = members.c
+        result = await self.session.execute(
+            update(members).where(m.branch_id.in_(branch_ids), m.status == ACTIVE, m.graduate.is_(False),
+                                  m.delayed_graduation.is_(False)).values(graduate=True),
+            execution_options={"synchronize_session": False})
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+    async def flag_aged_out(self, born_by: date, day: date) -> int:
+        """MEM-6: members born on or before `born_by` without a league post (the cadre flag or a post that is not
+        无职务), not yet flagged, get `day`."""
+        m, p = members.c, cadre_positions.c
+        post = select(p.id).where(p.member_id == m.id, p.position != values.NO_POSITION).exists()
+        result = await self.session.execute(
+            update(members).where(m.aged_out_on.is_(None), m.is_cadre.is_(False), ~post, m.status == ACTIVE,
+                                  m.birth_date <= born_by).values(aged_out_on=day),
+            execution_options={"synchronize_session": False})
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
     def add_position(self, position: CadrePosition) -> None:
         self.session.add(position)

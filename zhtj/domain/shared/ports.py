@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from zhtj.domain.identity.model import (
@@ -110,6 +110,8 @@ class OrganizationRepository(Protocol):
     async def move_subtree(self, org: Organization, new_parent: Organization) -> None:
         """One statement: the org gets the new parent; it and everything under it new paths and depths."""
     async def delete(self, org: Organization) -> None: ...
+    async def graduating_branches(self, year: int, industries: Sequence[str]) -> list[Organization]:
+        """ORG-11: school 团支部 whose graduation date is in the year, locked until commit."""
 
 
 class MemberRepository(Protocol):
@@ -136,6 +138,10 @@ class MemberRepository(Protocol):
         """The member, read afresh and locked until commit (SELECT … FOR UPDATE)."""
     async def reports_in(self, branch_id: int) -> list[Member]:
         """People of a branch who are not yet members: self-reports in any state (MEM-14)."""
+    async def flag_graduates(self, branch_ids: Sequence[int]) -> int:
+        """ORG-11: members of the branches become graduates, except those ticked 延期毕业; how many changed."""
+    async def flag_aged_out(self, born_by: date, day: date) -> int:
+        """MEM-6: members born by `born_by` without a post and not yet flagged get `day`; how many changed."""
     async def unfinished_checks(self, limit: int, after_id: int | None) -> list[Member]:
         """Name/ID checks still being retried (校验中, 校验不通过 with a start time), by id (MEM-13)."""
 

@@ -157,3 +157,17 @@ async def test_trf3_form_problems_come_together_and_only_committees_or_branches_
     assert codes(same) == ["TARGET_IS_SOURCE"]
     unemployed = await call(client, START, {"memberId": mid(t.ming), "targetOrgId": oid(t.class2), "reason": "未就业"})
     assert [(e["code"], e["rule"]) for e in unemployed["errors"]] == [("REASON_NOT_ALLOWED", "TRF-9")]
+
+
+DELETE = """mutation($input: DeleteMemberInput!) { deleteMember(input: $input) { deletedId errors { code rule } } }"""
+
+
+async def test_mem15_nobody_in_a_running_transfer_is_deleted(client, clock, t):
+    await as_(client, t.ming)
+    await call(client, START, {"memberId": mid(t.ming), "targetOrgId": oid(t.branch2), "reason": "升学"})
+    await as_(client, t.province_admin)
+    refused = await call(client, DELETE, {"id": mid(t.ming), "reason": "重复录入"})
+    assert [(e["code"], e["rule"]) for e in refused["errors"]] == [("MEMBER_IN_TRANSFER", "MEM-15")]
+    clock.advance(days=11)  # unanswered for more than 10 days, the transfer has ended (TRF-5)
+    await as_(client, t.province_admin)
+    assert (await call(client, DELETE, {"id": mid(t.ming), "reason": "重复录入"}))["errors"] == []

@@ -27,6 +27,7 @@ from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.identity.reset import PasswordResetMutation
 from zhtj.graphql.identity.types import ViewerType
 from zhtj.graphql.ids import parse_pk
+from zhtj.graphql.membership.graduation import GraduationMutation
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType, SelfReportBranch
@@ -43,6 +44,7 @@ from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
 from zhtj.graphql.transfers.mutations import TransferMutation
 from zhtj.graphql.transfers.operation_center import OperationCenterQuery
 from zhtj.graphql.transfers.queries import TransferQuery
+from zhtj.graphql.transfers.targets import TransferTargetQuery
 from zhtj.graphql.transfers.types import TransferType
 
 NODE_TYPES: dict[str, type[Any]] = {
@@ -52,7 +54,8 @@ NODE_TYPES: dict[str, type[Any]] = {
 
 
 @strawberry.type
-class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, OperationCenterQuery):
+class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, OperationCenterQuery,
+            TransferTargetQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:
@@ -91,7 +94,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, Ope
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
     MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
-    TransferMutation,
+    TransferMutation, GraduationMutation,
 ):
     pass
 

@@ -52,3 +52,20 @@ async def test_trf1_fifty_starts_at_once_for_one_member_make_one_transfer(client
     assert all(codes(p) == ["TRANSFER_RUNNING"] for p in payloads if p["errors"])
     async with uow:
         assert await uow.session.scalar(select(func.count()).select_from(transfers)) == 1
+
+
+DELETE_ORG = """mutation($input: DeleteOrganizationInput!) { deleteOrganization(input: $input) {
+  deletedId errors { code } } }"""
+MY_TRANSFERS = """query($id: ID!) { node(id: $id) { ... on Member { transfers { status sourceName targetOrgName
+  source { id } target { id } } } } }"""
+
+
+async def test_trf10_history_outlives_a_deleted_branch_org7(client, t):
+    await as_(client, t.school_admin)
+    moved = await call(client, BATCH, {"memberIds": [mid(t.ming)], "targetBranchId": oid(t.class2), "reason": "其他"})
+    assert moved["errors"] == []
+    assert (await call(client, DELETE_ORG, {"id": oid(t.class2)}))["errors"] == []  # 小明 goes to 待接转团支部
+    await as_(client, t.ming)
+    history = (await client.query(MY_TRANSFERS, {"id": mid(t.ming)}))["node"]["transfers"]
+    assert history == [{"status": "COMPLETED", "sourceName": "共青团一班团支部", "targetOrgName": "共青团二班团支部",
+                        "source": None, "target": None}]

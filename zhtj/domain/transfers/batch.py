@@ -60,7 +60,8 @@ async def batch_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
         assert member.id is not None and branch.id is not None
         transfer = Transfer(member_id=member.id, source_branch_id=branch.id, kind=BATCH, reason=reason or "",
                             started_by=viewer.member.id, started_side=BY_SOURCE, started_at=now, step_started_at=now,
-                            status=COMPLETED, target_org_id=target.id, target_branch_id=target.id, finished_at=now)
+                            status=COMPLETED, target_org_id=target.id, target_branch_id=target.id, finished_at=now,
+                            source_name=branch.full_name, target_name=target.full_name)
         uow.transfers.add(transfer)
         await uow.flush()
         assert transfer.id is not None

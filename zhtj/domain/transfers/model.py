@@ -33,7 +33,7 @@ START, APPROVE, ASSIGN, RETURN, WITHDRAW, EXPIRE = "START", "APPROVE", "ASSIGN",
 @dataclass(eq=False)
 class Transfer:
     member_id: int
-    source_branch_id: int
+    source_branch_id: int | None  # None once that branch is deleted (ORG-7); the name stays in source_name
     kind: str
     reason: str
     started_by: int | None
@@ -45,7 +45,8 @@ class Transfer:
     target_org_id: int | None = None  # a committee or branch; None for SPECIAL and EXTERNAL
     target_branch_id: int | None = None  # where the member lands (the target branch, or the assigned one)
     external_system: str | None = None  # TRF-7: 北京, 广东, 福建
-    target_name: str | None = None  # TRF-7: the exact full name in the other system
+    target_name: str | None = None  # the target's full name when started (TRF-7: as typed, in the other system)
+    source_name: str = ""  # the source branch's full name when started: the history outlives deleted orgs
     remark: str | None = None  # TRF-6: where the member goes
     finished_at: datetime | None = None
     id: int | None = field(default=None)

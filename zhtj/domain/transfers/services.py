@@ -142,11 +142,13 @@ async def start_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
         raise DomainError(problems)
     assert member.branch_id is not None
     now = clock.now()
+    source = await uow.organizations.get(member.branch_id)
     transfer = Transfer(member_id=member.id, source_branch_id=member.branch_id, kind=kind, reason=reason or "",
                         started_by=viewer.member.id, started_side=side, started_at=now, step_started_at=now,
                         target_org_id=target.id if target else None,
                         external_system=(external_system or "").strip() or None,
-                        target_name=(target_name or "").strip() or None, remark=(remark or "").strip() or None)
+                        target_name=target.full_name if target else (target_name or "").strip() or None,
+                        source_name=source.full_name if source else "", remark=(remark or "").strip() or None)
     transfer.status, transfer.step_org_id = AWAITING_SOURCE, member.branch_id
     uow.transfers.add(transfer)
     await uow.flush()
@@ -163,7 +165,7 @@ async def _next_step(uow: UnitOfWork, transfer: Transfer) -> tuple[str, int | No
         if transfer.kind == EXTERNAL:
             return COMPLETED, None  # TRF-7: the member leaves this system when it is sent
         if transfer.kind == SPECIAL:
-            source = await uow.organizations.get(transfer.source_branch_id)
+            source = await uow.organizations.get(transfer.source_branch_id or 0)
             return AWAITING_TARGET, source.province_id() if source else None
         if transfer.started_side != BY_TARGET:
             return AWAITING_TARGET, transfer.target_org_id

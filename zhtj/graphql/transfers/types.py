@@ -102,7 +102,8 @@ class TransferType(relay.Node):
     reason: str = strawberry.field(description="转接原因 (valueLists.transferReasons).")
     remark: str | None = strawberry.field(description="备注: for a special unit, where the member goes (TRF-6).")
     external_system: str | None = strawberry.field(description="其他系统 (TRF-7): 北京, 广东 or 福建.")
-    target_name: str | None = strawberry.field(description="转入组织全称 in another system (TRF-7).")
+    target_name: str | None = strawberry.field(description="转入组织全称 in another system, as typed (TRF-7); null "
+                                                           "for the other kinds (see targetOrgName).")
     started_at: datetime = strawberry.field(description="发起时间.")
     finished_at: datetime | None = strawberry.field(description="办结时间.")
     _transfer: strawberry.Private[Transfer]
@@ -111,7 +112,8 @@ class TransferType(relay.Node):
     def from_domain(cls, t: Transfer) -> TransferType:
         assert t.id is not None
         return cls(id=t.id, kind=TransferKind(t.kind), reason=t.reason, remark=t.remark,
-                   external_system=t.external_system, target_name=t.target_name, started_at=t.started_at,
+                   external_system=t.external_system, target_name=t.target_name if t.kind == "EXTERNAL" else None,
+                   started_at=t.started_at,
                    finished_at=t.finished_at, _transfer=t)
 
     @classmethod
@@ -149,19 +151,16 @@ class TransferType(relay.Node):
     async def target_branch(self, info: Info[Context, Any]) -> OrganizationRef | None:
         return await _org(info, self._transfer.target_branch_id)
 
-    @strawberry.field(description="转出组织全称 (TRF-10): for everyone who sees the transfer.")
-    async def source_name(self, info: Info[Context, Any]) -> str | None:
-        org = await info.context.loaders.org_by_id.load(self._transfer.source_branch_id)
-        return org.full_name if org else None
+    @strawberry.field(description="转出组织全称 (TRF-10): the source branch's full name when the transfer started, "
+                                  "for everyone who sees it (kept if the branch is deleted later).")
+    def source_name(self) -> str:
+        return self._transfer.source_name
 
-    @strawberry.field(description="转入组织全称: the target's full name (or, TRF-7, the name in the other system; "
-                                  "TRF-6, 特殊单位).")
-    async def target_org_name(self, info: Info[Context, Any]) -> str | None:
+    @strawberry.field(description="转入组织全称: the target's full name when started (TRF-7: the name in the other "
+                                  "system; TRF-6: 特殊单位).")
+    def target_org_name(self) -> str | None:
         t = self._transfer
-        if t.target_org_id is None:
-            return t.target_name or ("特殊单位" if t.kind == "SPECIAL" else None)
-        org = await info.context.loaders.org_by_id.load(t.target_org_id)
-        return org.full_name if org else None
+        return t.target_name or ("特殊单位" if t.kind == "SPECIAL" else None)
 
     @strawberry.field(description="可办理: whether the viewer may take the current step (approve, assign, return).")
     async def can_act(self, info: Info[Context, Any]) -> bool:

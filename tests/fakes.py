@@ -181,6 +181,22 @@ class FakeArchives(FakeRepo):
         return self.find(member_id=member_id)
 
 
+class FakeTransfers(FakeRepo):
+    """TRF-1: what membership asks of transfers (MEM-15), and the steps."""
+
+    async def running_for(self, member_id: int) -> Any:
+        return next((t for t in self.rows if t.member_id == member_id and t.running), None)
+
+    def add_step(self, step: Any) -> None:
+        self.steps.append(step)
+
+    async def steps_of(self, transfer_id: int) -> list[Any]:
+        return [s for s in self.steps if s.transfer_id == transfer_id]
+
+    async def took_part(self, transfer_id: int, member_id: int) -> bool:
+        return any(s.transfer_id == transfer_id and s.actor_id == member_id for s in self.steps)
+
+
 class FakeTokens(FakeRepo):
     def __init__(self, ids: itertools.count, uow: FakeUnitOfWork):
         super().__init__(ids)
@@ -213,6 +229,8 @@ class FakeUnitOfWork:
         self.segments.orgs = self.organizations  # type: ignore[attr-defined]
         self.releases = FakeReleases(ids)
         self.archives = FakeArchives(ids)
+        self.transfers = FakeTransfers(ids)
+        self.transfers.steps = []  # type: ignore[attr-defined]
         self.commits = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:

@@ -43,7 +43,7 @@ from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
 from zhtj.graphql.schema import schema
 from zhtj.graphql.uploads import PreflightOnlyUploads
-from zhtj.infrastructure import downloads, logs, metrics, verification_rounds
+from zhtj.infrastructure import downloads, jobs, logs, metrics, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.passwords import Argon2Hasher
@@ -245,10 +245,11 @@ class ClosingContexts:
 
 def create_app(
     settings: Settings | None = None, *, clock: Clock | None = None, hasher: PasswordHasher | None = None,
-    verifier: NameIdVerifier | None = None, retry_checks: bool = False,
+    verifier: NameIdVerifier | None = None, retry_checks: bool = False, run_jobs: bool = False,
 ) -> Starlette:
     """`verifier` is the outside name/ID check (MEM-13; infrastructure/verifier.py); `retry_checks` runs its
-    automatic retries every ZHTJ_VERIFY_INTERVAL_MINUTES while the app lives (`zhtj serve`)."""
+    automatic retries every ZHTJ_VERIFY_INTERVAL_MINUTES while the app lives (`zhtj serve`); `run_jobs` runs
+    the time-driven jobs (infrastructure/jobs.py) every ZHTJ_JOBS_INTERVAL_MINUTES."""
     settings = settings or settings_module.load()
     start_mappers()
     db = create_database(settings.database_url)
@@ -332,16 +333,20 @@ def create_app(
         lock = _retry_lock(settings) if retry_checks else None  # one worker of several asks the outside check
         retries = (asyncio.create_task(verification_rounds.every(interval, db, services.clock, services.verifier))
                    if lock is not None else None)
+        job_runs = (asyncio.create_task(jobs.every(max(settings.jobs_interval_minutes, 0.001) * 60, db,
+                                                   services.clock, settings.graduation_switch_day))
+                    if run_jobs else None)
         # What start-up made lives as long as the process: the collector need never walk it again.
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
-            if retries is not None:
-                retries.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await retries
+            for task in (retries, job_runs):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if lock is not None:
                 lock.close()
             if settings.metrics:
@@ -368,5 +373,6 @@ def create_app(
 
 def serving_app() -> Starlette:
     """What each worker of `zhtj serve --workers N` runs (uvicorn --factory): the app from the environment's
-    settings, with the name/ID check retries in whichever worker takes their lock first."""
-    return create_app(retry_checks=True)
+    settings, with the name/ID check retries in whichever worker takes their lock first, and the time-driven jobs
+    in each (a job's run is claimed in the database, so none runs twice)."""
+    return create_app(retry_checks=True, run_jobs=True)

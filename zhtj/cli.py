@@ -1,4 +1,5 @@
-"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, files cleanup, schema."""
+"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, files cleanup, jobs run,
+schema."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ db_app = typer.Typer(help="The database: schema migrations (Alembic), backup and
 app.add_typer(db_app, name="db")
 files_app = typer.Typer(help="Stored files (e-archives).", no_args_is_help=True)
 app.add_typer(files_app, name="files")
+jobs_app = typer.Typer(help="Time-driven jobs: transfer expiry, the graduation switch, age-out flags.",
+                       no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 
 
 def _settings() -> settings_module.Settings:
@@ -64,7 +68,7 @@ def serve(
                f"{workers} worker{'s' if workers > 1 else ''})")
     options: dict[str, Any] = uvicorn_options(settings, host, port, graceful_timeout)
     if workers == 1:
-        uvicorn.run(create_app(settings, retry_checks=True), **options)
+        uvicorn.run(create_app(settings, retry_checks=True, run_jobs=True), **options)
         return
     # Several processes: each worker builds its app from the environment; their metrics meet in one folder.
     made = None
@@ -197,6 +201,21 @@ def files_cleanup(
 
     removed = asyncio.run(run())
     typer.echo(f"files: removed {len(removed)} e-archive file(s) that no row names")
+
+
+@jobs_app.command("run")
+def jobs_run() -> None:
+    """Runs every time-driven job once: transfers unanswered for more than 10 days end (TRF-5); on or after the
+    yearly switch day the graduating branches turn 毕业生团组织 (ORG-11); members of 28 without a post are flagged
+    (MEM-6). Safe to run twice or in two processes at once. `zhtj serve` runs them every
+    ZHTJ_JOBS_INTERVAL_MINUTES by itself."""
+    from zhtj.infrastructure.jobs import run_jobs
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+    done = asyncio.run(run_jobs(settings))
+    typer.echo(f"jobs: {done.expired} transfer(s) expired, {done.graduated_orgs} branch(es) graduated with "
+               f"{done.graduates} graduate(s), {done.aged_out} member(s) flagged over age")
 
 
 @app.command()

@@ -26,6 +26,8 @@ class Settings:
     secret_key: str
     token_hours: float = 12.0
     verify_interval_minutes: float = 60.0  # MEM-13: how often `zhtj serve` retries unfinished name/ID checks
+    jobs_interval_minutes: float = 60.0  # how often `zhtj serve` runs the time-driven jobs (expiry, graduation, age)
+    graduation_switch_day: tuple[int, int] = (6, 1)  # ORG-11: the yearly switch day (ZHTJ_GRADUATION_SWITCH_DAY)
     viewer_cache_seconds: float = 5.0  # how long a process keeps who is behind a token (infrastructure/viewers.py)
     # What helps a developer and helps an attacker as much: on in development, off by default in production.
     env: str = "development"
@@ -116,6 +118,18 @@ def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return value
 
 
+def month_day(text: str) -> tuple[int, int]:
+    """MM-DD (ORG-11's switch day); a wrong value stops the start, it is never silently replaced."""
+    from datetime import date
+
+    try:
+        month, day = (int(part) for part in text.strip().split("-"))
+        date(2023, month, day)  # a year without 29 February: the day must exist every year
+    except ValueError as error:
+        raise ValueError(f"ZHTJ_GRADUATION_SWITCH_DAY must be MM-DD, not {text!r}") from error
+    return month, day
+
+
 def load(workdir: Path | None = None) -> Settings:
     """Raises SettingsError (a ValueError) when production lacks what it must be given."""
     workdir = workdir or Path.cwd()
@@ -130,6 +144,8 @@ def load(workdir: Path | None = None) -> Settings:
         token_hours=float(os.environ.get("ZHTJ_TOKEN_HOURS", "12")),
         verify_interval_minutes=float(os.environ.get("ZHTJ_VERIFY_INTERVAL_MINUTES", "60")),
         viewer_cache_seconds=float(os.environ.get("ZHTJ_VIEWER_CACHE_SECONDS", "5")),
+        jobs_interval_minutes=float(os.environ.get("ZHTJ_JOBS_INTERVAL_MINUTES", "60")),
+        graduation_switch_day=month_day(os.environ.get("ZHTJ_GRADUATION_SWITCH_DAY") or "06-01"),
         env=env,
         introspection=_flag("ZHTJ_INTROSPECTION", development),
         field_suggestions=_flag("ZHTJ_FIELD_SUGGESTIONS", development),

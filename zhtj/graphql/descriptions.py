@@ -197,6 +197,8 @@ SPECIFIC = {
     "ValueLists.ethnicities": "民族: the 56 groups and 其他.",
     "ValueLists.realNameCheckStates": "实名校验状态 in Chinese (MEM-13), as Member.verification shows them.",
     "ValueLists.transferReasons": "转接原因 (TRF).",
+    "ValueLists.externalSystems": "其他系统 (TRF-7): provinces running their own systems, for startTransfer.",
+    "ValueLists.nationalSystems": "全国性系统 (TRF-8): chosen by system, not by province.",
 }
 
 # The Chinese term (中文术语) of what a type describes in English only: put before its description.

@@ -28,6 +28,7 @@ from zhtj.graphql.identity.reset import PasswordResetMutation
 from zhtj.graphql.identity.types import ViewerType
 from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership import planned as member_node
+from zhtj.graphql.membership.graduation import GraduationMutation
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType, SelfReportBranch
@@ -41,16 +42,22 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.graphql.transfers.mutations import TransferMutation
+from zhtj.graphql.transfers.operation_center import OperationCenterQuery
+from zhtj.graphql.transfers.queries import TransferQuery
+from zhtj.graphql.transfers.targets import TransferTargetQuery
+from zhtj.graphql.transfers.types import TransferType
 from zhtj.infrastructure.metrics import UNNAMED
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
     "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType, "Viewer": ViewerType,
-    "SelfReportBranch": SelfReportBranch}
+    "SelfReportBranch": SelfReportBranch, "Transfer": TransferType}
 
 
 @strawberry.type
-class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
+class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, OperationCenterQuery,
+            TransferTargetQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:
@@ -89,6 +96,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
     MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
+    TransferMutation, GraduationMutation,
 ):
     pass
 
@@ -175,7 +183,7 @@ def build_schema(*more_extensions: Any) -> Schema:
     built = Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType],
+        types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType, TransferType],
         config=StrawberryConfig(auto_camel_case=True),
         scalar_overrides=SCALARS,
         # A request's size is bounded before it runs: nesting, aliases and tokens (a 4-level org tree with every

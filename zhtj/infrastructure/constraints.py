@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.shared.errors import Problem
+from zhtj.domain.transfers import rules as transfer_rules
 
 # (PostgreSQL constraint or index name, SQLite's "UNIQUE constraint failed: …" columns, the problem)
 _UNIQUE: tuple[tuple[str, str, Problem], ...] = (
@@ -22,6 +23,7 @@ _UNIQUE: tuple[tuple[str, str, Problem], ...] = (
      Problem("ALREADY_CADRE", "该人员已是本组织的团干部，请使用职务变更", "idNumber", "MEM-12")),
     ("uq_member_archives_member_id", "member_archives.member_id",  # two first uploads (or an approved release)
      Problem("ARCHIVE_CHANGED", "该团员的电子档案刚刚发生变化，请刷新后重试", "memberId", "NUM-6")),
+    ("ix_transfers_one_running_per_member", "transfers.member_id", transfer_rules.TRANSFER_RUNNING),  # TRF-1
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, delete, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -17,11 +17,13 @@ from zhtj.domain.numbering.model import RELEASE_PENDING, Archive, NumberRelease,
 from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
 from zhtj.domain.shared import values
 from zhtj.domain.shared.ports import TokenHolder
+from zhtj.domain.transfers.model import RUNNING, Transfer, TransferStep
 from zhtj.infrastructure.tables.schema import (
     accounts,
     admin_codes,
     auth_tokens,
     cadre_positions,
+    job_runs,
     login_throttles,
     member_archives,
     members,
@@ -31,6 +33,8 @@ from zhtj.infrastructure.tables.schema import (
     org_migrations,
     organizations,
     password_reset_codes,
+    transfer_steps,
+    transfers,
 )
 
 orgs = organizations.c
@@ -185,6 +189,13 @@ class SqlOrganizations(_Repository):
         await self.session.delete(org)
         await self.session.flush()
 
+    async def graduating_branches(self, year: int, industries: Sequence[str]) -> list[Organization]:
+        """ORG-11: 团支部 of a school industry whose graduation date falls in the year, locked until commit."""
+        stmt = select(Organization).where(
+            orgs.category == values.BRANCH, orgs.industry.in_(industries),
+            orgs.graduation_date >= date(year, 1, 1), orgs.graduation_date <= date(year, 12, 31))
+        return list(await self.session.scalars(stmt.order_by(orgs.id).with_for_update()))
+
 
 class SqlMembers(_Repository):
     async def get(self, member_id: int) -> Member | None:
@@ -223,6 +234,28 @@ class SqlMembers(_Repository):
         if after_id is not None:
             cond.append(members.c.id > after_id)
         return list(await self.session.scalars(select(Member).where(*cond).order_by(members.c.id).limit(limit)))
+
+    async def flag_graduates(self, branch_ids: Sequence[int]) -> int:
+        """ORG-11: members of these branches become graduates, except those ticked 延期毕业."""
+        if not branch_ids:
+            return 0
+        m = members.c
+        result = await self.session.execute(
+            update(members).where(m.branch_id.in_(branch_ids), m.status == ACTIVE, m.graduate.is_(False),
+                                  m.delayed_graduation.is_(False)).values(graduate=True),
+            execution_options={"synchronize_session": False})
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+    async def flag_aged_out(self, born_by: date, day: date) -> int:
+        """MEM-6: members born on or before `born_by` without a league post (the cadre flag or a post that is not
+        无职务), not yet flagged, get `day`."""
+        m, p = members.c, cadre_positions.c
+        post = select(p.id).where(p.member_id == m.id, p.position != values.NO_POSITION).exists()
+        result = await self.session.execute(
+            update(members).where(m.aged_out_on.is_(None), m.is_cadre.is_(False), ~post, m.status == ACTIVE,
+                                  m.birth_date <= born_by).values(aged_out_on=day),
+            execution_options={"synchronize_session": False})
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
     def add_position(self, position: CadrePosition) -> None:
         self.session.add(position)
@@ -375,3 +408,50 @@ class SqlArchives(_Repository):
 
 class SqlAudit(_Repository):
     pass
+
+
+class SqlTransfers(_Repository):
+    async def get(self, transfer_id: int) -> Transfer | None:
+        return await self.session.get(Transfer, transfer_id)
+
+    async def lock(self, transfer_id: int) -> Transfer | None:
+        return await self.session.get(Transfer, transfer_id, with_for_update=True, populate_existing=True)
+
+    async def running_for(self, member_id: int) -> Transfer | None:
+        t = transfers.c
+        return await self.session.scalar(select(Transfer).where(t.member_id == member_id, t.status.in_(RUNNING)))
+
+    def add_step(self, step: TransferStep) -> None:
+        self.session.add(step)
+
+    async def steps_of(self, transfer_id: int) -> list[TransferStep]:
+        s = transfer_steps.c
+        return list(await self.session.scalars(select(TransferStep).where(s.transfer_id == transfer_id)
+                                               .order_by(s.at, s.id)))
+
+    async def took_part(self, transfer_id: int, member_id: int) -> bool:
+        s = transfer_steps.c
+        return bool(await self.session.scalar(select(exists().where(s.transfer_id == transfer_id,
+                                                                    s.actor_id == member_id))))
+
+    async def of_member(self, member_id: int) -> list[Transfer]:
+        t = transfers.c
+        return list(await self.session.scalars(select(Transfer).where(t.member_id == member_id)
+                                               .order_by(t.started_at, t.id)))
+
+    async def overdue_ids(self, cutoff: datetime, limit: int) -> list[int]:
+        t = transfers.c
+        stmt = select(t.id).where(t.status.in_(RUNNING), t.step_started_at < cutoff).order_by(t.id).limit(limit)
+        return list(await self.session.scalars(stmt))
+
+
+class SqlJobRuns(_Repository):
+    async def claim(self, name: str, period: str, at: datetime, detail: str = "") -> bool:
+        """Inserts the (name, period) row unless it is there; True for the one caller that inserted it. Two
+        processes at once: one inserts, the other waits for its commit and finds the row."""
+        bind = self.session.bind
+        insert = postgresql_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert(job_runs).values(name=name, period=period, ran_at=at, detail=detail)
+            .on_conflict_do_nothing(index_elements=["name", "period"]))
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from zhtj.infrastructure.repositories import (
     SqlAdmins,
     SqlArchives,
     SqlAudit,
+    SqlJobRuns,
     SqlMembers,
     SqlMigrations,
     SqlOrganizations,
@@ -23,6 +24,7 @@ from zhtj.infrastructure.repositories import (
     SqlSegments,
     SqlThrottles,
     SqlTokens,
+    SqlTransfers,
 )
 
 
@@ -46,6 +48,8 @@ class SqlUnitOfWork:
         self.releases = SqlReleases(session)
         self.archives = SqlArchives(session)
         self.audit = SqlAudit(session)
+        self.transfers = SqlTransfers(session)
+        self.job_runs = SqlJobRuns(session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -51,6 +51,8 @@ class Member:
     report_submitted_at: datetime | None = None
     report_return_reason: str | None = None
     graduate: bool = False  # ORG-11
+    delayed_graduation: bool = False  # 延期毕业 (ORG-11): ticked by an admin, so the yearly switch leaves them be
+    aged_out_on: date | None = None  # 超龄离团 (MEM-6): flagged by the jobs on the day they found it
     updated_at: datetime | None = None
     id: int | None = field(default=None)
 

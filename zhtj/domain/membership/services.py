@@ -27,6 +27,7 @@ from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
 from zhtj.domain.shared.errors import DomainError, NotFound, Problem
 from zhtj.domain.shared.ports import FileStore, PasswordHasher, UnitOfWork
+from zhtj.domain.transfers import rules as transfer_rules
 
 MEMBER_ORGS = (values.BRANCH, values.GRADUATE_ORG)
 
@@ -363,6 +364,9 @@ async def delete_member(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member
         problems.append(Problem("REASON_REQUIRED", "请填写删除原因", "reason", "MEM-15"))
     if await uow.admins.is_admin_anywhere(member.id):
         problems.append(Problem("MEMBER_IS_ADMIN", "该人员是组织管理员，请先取消其管理员权限", "id", "MEM-15"))
+    running = await uow.transfers.running_for(member.id)
+    if running is not None and not transfer_rules.is_overdue(running, clock.now()):  # an overdue one has ended
+        problems.append(Problem("MEMBER_IN_TRANSFER", "该团员正在办理组织关系转接，不能删除", "id", "MEM-15"))
     if problems:
         raise DomainError(problems)
     audit.record(uow, clock, viewer.member.id, "deleteMember", member,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from zhtj.domain.identity.model import (
@@ -19,6 +19,7 @@ from zhtj.domain.identity.model import (
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.numbering.model import Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration
+from zhtj.domain.transfers.model import Transfer, TransferStep
 
 
 class PasswordHasher(Protocol):
@@ -109,6 +110,8 @@ class OrganizationRepository(Protocol):
     async def move_subtree(self, org: Organization, new_parent: Organization) -> None:
         """One statement: the org gets the new parent; it and everything under it new paths and depths."""
     async def delete(self, org: Organization) -> None: ...
+    async def graduating_branches(self, year: int, industries: Sequence[str]) -> list[Organization]:
+        """ORG-11: school 团支部 whose graduation date is in the year, locked until commit."""
 
 
 class MemberRepository(Protocol):
@@ -135,6 +138,10 @@ class MemberRepository(Protocol):
         """The member, read afresh and locked until commit (SELECT … FOR UPDATE)."""
     async def reports_in(self, branch_id: int) -> list[Member]:
         """People of a branch who are not yet members: self-reports in any state (MEM-14)."""
+    async def flag_graduates(self, branch_ids: Sequence[int]) -> int:
+        """ORG-11: members of the branches become graduates, except those ticked 延期毕业; how many changed."""
+    async def flag_aged_out(self, born_by: date, day: date) -> int:
+        """MEM-6: members born by `born_by` without a post and not yet flagged get `day`; how many changed."""
     async def unfinished_checks(self, limit: int, after_id: int | None) -> list[Member]:
         """Name/ID checks still being retried (校验中, 校验不通过 with a start time), by id (MEM-13)."""
 
@@ -191,6 +198,26 @@ class ArchiveRepository(Protocol):
         """The member's e-archive, read afresh and locked until commit."""
 
 
+class TransferRepository(Protocol):
+    def add(self, transfer: Transfer) -> None: ...
+    async def get(self, transfer_id: int) -> Transfer | None: ...
+    async def lock(self, transfer_id: int) -> Transfer | None:
+        """The transfer, read afresh and locked until commit."""
+    async def running_for(self, member_id: int) -> Transfer | None: ...
+    def add_step(self, step: TransferStep) -> None: ...
+    async def steps_of(self, transfer_id: int) -> list[TransferStep]: ...
+    async def took_part(self, transfer_id: int, member_id: int) -> bool:
+        """Whether the person took a step of the transfer (TRF-10: admins see the approvals they took part in)."""
+    async def of_member(self, member_id: int) -> list[Transfer]: ...
+    async def overdue_ids(self, cutoff: datetime, limit: int) -> list[int]:
+        """Running transfers whose current step began before cutoff (TRF-5)."""
+
+
+class JobRunRepository(Protocol):
+    async def claim(self, name: str, period: str, at: datetime, detail: str = "") -> bool:
+        """Records that the job ran for the period; False if it already had (then it must do nothing)."""
+
+
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
 
@@ -210,6 +237,8 @@ class UnitOfWork(Protocol):
     segments: SegmentRepository
     releases: ReleaseRepository
     archives: ArchiveRepository
+    transfers: TransferRepository
+    job_runs: JobRunRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

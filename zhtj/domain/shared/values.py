@@ -94,6 +94,9 @@ REAL_NAME_CHECK_STATES: tuple[str, ...] = ("未校验", "校验中", "校验通�
 TRANSFER_REASONS: tuple[str, ...] = (
     "升学", "毕业", "就业", "工作调动", "未就业", "参军入伍", "涉密单位", "出国(境)学习", "退学", "其他",
 )
+# TRF-7: provinces that run their own systems; TRF-8: national systems, chosen by system, not by province
+EXTERNAL_SYSTEMS: tuple[str, ...] = ("北京", "广东", "福建")
+NATIONAL_SYSTEMS: tuple[str, ...] = ("全国铁道", "全国民航", "中央金融", "中央企业", "中央和国家机关")
 
 # Limits
 RESET_CODE_VALID_FOR = timedelta(days=2)          # ACC-5
@@ -135,6 +138,8 @@ def value_lists() -> dict[str, tuple[str, ...]]:
         "ethnicities": ETHNICITIES,
         "realNameCheckStates": REAL_NAME_CHECK_STATES,
         "transferReasons": TRANSFER_REASONS,
+        "externalSystems": EXTERNAL_SYSTEMS,
+        "nationalSystems": NATIONAL_SYSTEMS,
     }
 
 

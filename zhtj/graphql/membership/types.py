@@ -23,9 +23,11 @@ from zhtj.graphql.ids import encode_id
 if TYPE_CHECKING:
     from zhtj.graphql.numbering.archives import ArchiveType
     from zhtj.graphql.organization.types import OrganizationType
+    from zhtj.graphql.transfers.types import TransferType
 
 OrganizationRef = Annotated["OrganizationType", strawberry.lazy("zhtj.graphql.organization.types")]
 ArchiveRef = Annotated["ArchiveType", strawberry.lazy("zhtj.graphql.numbering.archives")]
+TransferRef = Annotated["TransferType", strawberry.lazy("zhtj.graphql.transfers.types")]
 
 # Stored fields shown as they are (MEM-2).
 # Shown to whoever may see the person at all (a branch's secretary to its members, say).
@@ -309,6 +311,28 @@ class MemberType(relay.Node):
             return None
         m = self._member
         return rules.is_over_age(m.birth_date, today=today(info.context.clock), is_cadre=m.is_cadre)
+
+    @strawberry.field(description="转接记录 (TRF-10): the member's transfers that the viewer may see (the member "
+                                  "sees all of their own; an admin those they take or took a step of), oldest first.")
+    async def transfers(self, info: Info[Context, Any]) -> list[TransferRef]:
+        from zhtj.graphql.transfers.types import TransferType, visible
+
+        async with info.context.read() as session:
+            from zhtj.infrastructure.repositories import SqlTransfers
+
+            ids = [t.id for t in await SqlTransfers(session).of_member(self._member.id or 0)]
+        found = [await visible(info, i) for i in ids]
+        return [t for t in found if isinstance(t, TransferType)]
+
+    @strawberry.field(description="延期毕业 (ORG-11): ticked by an admin so the yearly graduation switch leaves the "
+                                  "member unflagged; null for a person shown publicly.")
+    def delayed_graduation(self) -> bool | None:
+        return None if self._public else self._member.delayed_graduation
+
+    @strawberry.field(description="超龄离团日期 (MEM-6): the day the jobs found the person 28 without a league post; "
+                                  "null if not (or shown publicly).")
+    def aged_out_on(self) -> date | None:
+        return None if self._public else self._member.aged_out_on
 
     @strawberry.field(description="周岁 today; null for a person shown publicly.")
     def age(self, info: Info[Context, Any]) -> int | None:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import registry
 
@@ -28,6 +29,7 @@ from zhtj.domain.identity.model import (
 from zhtj.domain.membership.model import CadrePosition, Member
 from zhtj.domain.numbering.model import Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration
+from zhtj.domain.transfers.model import RUNNING, JobRun, Transfer, TransferStep
 from zhtj.infrastructure.tables.types import BigId, UtcDateTime, path_type
 
 metadata = MetaData(
@@ -101,6 +103,8 @@ members = Table(
     Column("report_submitted_at", UtcDateTime),
     Column("report_return_reason", Text),
     Column("graduate", Boolean, nullable=False, server_default=false()),
+    Column("delayed_graduation", Boolean, nullable=False, server_default=false()),  # 延期毕业 (ORG-11)
+    Column("aged_out_on", Date),  # 超龄离团 (MEM-6): the day the jobs found the person 28 without a post
     Column("updated_at", UtcDateTime),
     Index(None, "id_number", unique=True),
     Index(None, "development_number", unique=True),
@@ -299,6 +303,57 @@ member_archives = Table(
     Index(None, "status"),
 )
 
+# 组织关系转接 (TRF-1..10). One running transfer per member: a partial unique index (TRF-1).
+_RUNNING = text("status IN ({})".format(", ".join(f"'{s}'" for s in RUNNING)))
+transfers = Table(
+    "transfers", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), nullable=False),
+    Column("source_branch_id", BigId, ForeignKey("organizations.id", ondelete="SET NULL")),
+    Column("source_name", String(200), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("step_org_id", BigId, ForeignKey("organizations.id", ondelete="SET NULL")),
+    Column("target_org_id", BigId, ForeignKey("organizations.id", ondelete="SET NULL")),
+    Column("target_branch_id", BigId, ForeignKey("organizations.id", ondelete="SET NULL")),
+    Column("external_system", String(10)),
+    Column("target_name", String(200)),
+    Column("reason", String(20), nullable=False),
+    Column("remark", Text),
+    Column("started_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("started_side", String(10), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("step_started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Index("ix_transfers_one_running_per_member", "member_id", unique=True,
+          postgresql_where=_RUNNING, sqlite_where=_RUNNING),
+    Index(None, "member_id", "started_at"),
+    Index(None, "status", "step_started_at"),
+    Index(None, "step_org_id"),
+)
+
+transfer_steps = Table(
+    "transfer_steps", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("transfer_id", BigId, ForeignKey("transfers.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_id", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("action", String(10), nullable=False),
+    Column("status_after", String(20), nullable=False),
+    Column("note", Text),
+    Index(None, "transfer_id"),
+    Index(None, "actor_id"),
+)
+
+# Once-per-period jobs that ran (the graduation switch of a year, ORG-11): the key makes a second run a no-op.
+job_runs = Table(
+    "job_runs", metadata,
+    Column("name", String(50), primary_key=True),
+    Column("period", String(20), primary_key=True),
+    Column("ran_at", UtcDateTime, nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
 mapper_registry = registry()
 _started = False
 
@@ -314,7 +369,7 @@ def start_mappers() -> None:
         (Account, accounts), (AuthToken, auth_tokens), (LoginThrottle, login_throttles),
         (OrgAdmin, org_admins), (AuditEntry, audit_log), (AdminCode, admin_codes),
         (OrgMigration, org_migrations), (PasswordResetCode, password_reset_codes), (NumberRelease, number_releases),
-        (Archive, member_archives),
+        (Archive, member_archives), (Transfer, transfers), (TransferStep, transfer_steps), (JobRun, job_runs),
     ):
         mapper_registry.map_imperatively(cls, table)
     mapper_registry.map_imperatively(Segment, number_segments, properties={

@@ -47,7 +47,7 @@ class ChangePasswordPayload:
 
 @strawberry.type
 class SendPasswordChangeCodePayload:
-    sent_to: str | None = strawberry.field(description="The mobile on record, masked: 138****5678.")
+    sent_to: str | None = strawberry.field(description="发送到的手机号: the mobile on record, masked: 138****5678.")
     expires_at: datetime | None
     errors: list[UserError]
 

@@ -54,3 +54,18 @@ async def test_no_mobile_no_code_ACC1_ACC5(uow, clock):
 def test_the_hash_is_bound_to_the_account_ACC1():
     assert first_password.phone_code_hash(SECRET, 1, "123456") != first_password.phone_code_hash(SECRET, 2, "123456")
     assert first_password.phone_code_hash(SECRET, 1, " 123456 ") == first_password.phone_code_hash(SECRET, 1, "123456")
+
+
+async def test_five_texts_a_day_at_most_ACC1(uow, clock):
+    viewer, sender = await person(uow), FakeSender()
+    for _ in range(first_password.MAX_A_DAY):
+        await first_password.send_password_change_code(uow=uow, clock=clock, secret=SECRET, sender=sender,
+                                                       viewer=viewer)
+        clock.advance(minutes=1)
+    with pytest.raises(DomainError) as refused:
+        await first_password.send_password_change_code(uow=uow, clock=clock, secret=SECRET, sender=sender,
+                                                       viewer=viewer)
+    assert [p.code for p in refused.value.problems] == ["PASSWORD_CODE_TOO_MANY"]
+    assert len(sender.sent) == first_password.MAX_A_DAY
+    clock.advance(days=1)
+    await first_password.send_password_change_code(uow=uow, clock=clock, secret=SECRET, sender=sender, viewer=viewer)

@@ -3,7 +3,7 @@
 An initial password is the last 8 characters of the ID number, which others know too. So while an account is on
 it, `changePassword` also needs a one-time code texted to the mobile number on record (`sendPasswordChangeCode`),
 or the person asks an admin who manages them for a reset code (ACC-5, `resetPassword`). A texted code is 6
-digits, valid 10 minutes, used once; a new one ends the older ones, and one is sent a minute at most. Only its
+digits, valid 10 minutes, used once; a new one ends the older ones; one is sent a minute and 5 a day at most. Only its
 keyed hash is kept, in the reset codes' table with no issuer; the hash covers the account, so it never fits a
 reset or another account. A wrong code is a wrong password: it counts in the account's login throttle (3 free,
 then 2, 4, 8 s, then 15 minutes locked), so 6 digits are never guessed in the 10 minutes a code lives."""
@@ -25,6 +25,7 @@ from zhtj.domain.shared.ports import CodeSender, UnitOfWork
 CODE_DIGITS = 6
 CODE_VALID_FOR = timedelta(minutes=10)
 RESEND_AFTER = timedelta(minutes=1)
+MAX_A_DAY = 5  # texts an account may ask for in 24 hours: whoever knows the initial password must not spam the phone
 CODE_NEEDED = Problem("PASSWORD_CODE_REQUIRED", "首次修改密码须填写发送到本人手机的验证码", "code", "ACC-1")
 CODE_WRONG = Problem("PASSWORD_CODE_INVALID", "验证码错误或已失效，请重新获取", "code", "ACC-1")
 
@@ -65,6 +66,10 @@ async def send_password_change_code(*, uow: UnitOfWork, clock: Clock, secret: st
     last = max((c.issued_at for c in live if _is_texted(c)), default=None)
     if last is not None and now - last < RESEND_AFTER:
         raise DomainError.of("PASSWORD_CODE_TOO_SOON", "验证码已发送，请1分钟后再试", None, "ACC-1")
+    unused = await uow.reset_codes.live_for(account.id)  # unused ones, expired or not: a used one ends the need
+    if sum(1 for c in unused if _is_texted(c) and now - c.issued_at < timedelta(days=1)) >= MAX_A_DAY:
+        message = "今日验证码发送次数已达上限，请联系所在团组织管理员发放密码重置码"
+        raise DomainError.of("PASSWORD_CODE_TOO_MANY", message, None, "ACC-1")
     for earlier in live:
         if _is_texted(earlier):
             earlier.expires_at = now

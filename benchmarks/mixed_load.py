@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -168,7 +168,9 @@ def main() -> None:
             logged = servers.errors("service")
     print(report(args, fixture, service, bare, load_before))
     if logged:
-        print(f"\nThe service logged {len(logged)} errors; the first:\n{logged[0][:2000]}")
+        last_lines = Counter(block.strip().splitlines()[-1][:300] for block in logged)
+        print(f"\nThe service logged {len(logged)} errors:")
+        print("\n".join(f"- {count} × `{line}`" for line, count in last_lines.most_common()))
     if sum(service[0].failures.values()) or logged:
         sys.exit(1)
 

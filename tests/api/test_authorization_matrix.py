@@ -11,6 +11,7 @@ and a plain member) and 二支部 (child); 浙江团省委 (other province)."""
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -19,7 +20,8 @@ import pytest
 from factories import add_org, add_person
 from pdf_samples import valid_pdf
 
-from zhtj.domain.identity.model import AuditEntry
+from zhtj.domain.identity.model import AuditEntry, AuthToken
+from zhtj.domain.identity.services import token_hash
 from zhtj.domain.membership.model import AWAITING_REVIEW
 from zhtj.domain.numbering.model import Archive, NumberRelease
 from zhtj.domain.organization.model import OrgMigration
@@ -149,7 +151,7 @@ def filled(value: Any, ids: dict[str, str]) -> Any:
 
 
 @pytest.fixture
-async def world(client, root, uow, hasher, clock):
+async def world(client, root, uow, hasher, clock, settings):
     lead_org = await add_org(uow, root, "江苏团省委")
     other_org = await add_org(uow, root, "浙江团省委")
     committee = await add_org(uow, lead_org, "某大学团委", category="团委", industry="高等院校")
@@ -187,9 +189,14 @@ async def world(client, root, uow, hasher, clock):
              "release": encode_id("NumberRelease", release.id), "target_id_number": target.id_number}
     missing = {k: encode_id(TYPES.get(k, "Organization"), MISSING) for k in real}
     missing["target_id_number"] = "110101200001010011"
-    tokens = {"anonymous": None}
-    for role, person in people.items():
-        tokens[role] = (await client.login(person.id_number, PASSWORD))["token"]
+    tokens: dict[str, str | None] = {"anonymous": None}
+    async with uow:  # tokens as `login` stores them (a keyed hash), without five slow hashes a row
+        for role, person in people.items():
+            account = await uow.accounts.by_id_number(person.id_number)
+            tokens[role] = secrets.token_urlsafe(32)
+            uow.tokens.add(AuthToken(token_hash(settings.secret_key, tokens[role]), account.id, now,
+                                     now + timedelta(hours=12)))
+        await uow.commit()
     return {"real": real, "missing": missing, "tokens": tokens}
 
 

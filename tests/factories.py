@@ -42,6 +42,7 @@ async def add_org(uow: SqlUnitOfWork, parent: Organization, short_name: str, *, 
 async def add_person(
     uow: SqlUnitOfWork, hasher: PasswordHasher, clock: Clock, *, name: str, branch: Organization | None = None,
     id_number: str | None = None, password: str | None = None, admin_of: Organization | None = None,
+    mobile: str | None = None,
 ) -> tuple[Member, str]:
     """A person with an account; with no password given, the initial one (must change, ACC-1)."""
     number = id_number or new_id_number()
@@ -49,7 +50,8 @@ async def add_person(
     assert not isinstance(parsed, list)
     now = clock.now()
     member = Member(name=name, id_number=number, gender=parsed.gender, birth_date=parsed.birth_date,
-                    branch_id=branch.id if branch else None, join_date="2015-05", created_at=now)
+                    branch_id=branch.id if branch else None, join_date="2015-05", created_at=now,
+                    mobile=mobile)
     async with uow:
         uow.members.add(member)
         await uow.flush()

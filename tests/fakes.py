@@ -211,6 +211,16 @@ class FakeTokens(FakeRepo):
         return TokenHolder(token, account, member, tuple(await self._uow.admins.orgs_of(member.id)))
 
 
+class FakeSender:
+    """The CodeSender port in memory: what would have been texted, to whom."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    async def send(self, mobile: str, text: str) -> None:
+        self.sent.append((mobile, text))
+
+
 class FakeUnitOfWork:
     def __init__(self) -> None:
         ids = itertools.count(1)
@@ -281,5 +291,5 @@ async def fake_viewer(uow: FakeUnitOfWork, member: Member) -> Viewer:
     return Viewer(account, member, tuple(await uow.admins.orgs_of(member.id)))
 
 
-__all__ = ["Account", "AuditEntry", "AuthToken", "FakeHasher", "FakeUnitOfWork", "Member", "OrgAdmin", "fake_org",
-           "fake_person", "fake_viewer"]
+__all__ = ["Account", "AuditEntry", "AuthToken", "FakeHasher", "FakeSender", "FakeUnitOfWork", "Member", "OrgAdmin",
+           "fake_org", "fake_person", "fake_viewer"]

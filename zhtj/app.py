@@ -35,7 +35,7 @@ from strawberry.types.graphql import OperationType
 from zhtj import settings as settings_module
 from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
-from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
+from zhtj.domain.shared.ports import CodeSender, NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.documents import documents
 from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
@@ -46,6 +46,7 @@ from zhtj.graphql.uploads import PreflightOnlyUploads
 from zhtj.infrastructure import downloads, jobs, logs, metrics, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
+from zhtj.infrastructure.messages import OutboxSender
 from zhtj.infrastructure.passwords import Argon2Hasher
 from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
@@ -246,17 +247,20 @@ class ClosingContexts:
 def create_app(
     settings: Settings | None = None, *, clock: Clock | None = None, hasher: PasswordHasher | None = None,
     verifier: NameIdVerifier | None = None, retry_checks: bool = False, run_jobs: bool = False,
+    sender: CodeSender | None = None,
 ) -> Starlette:
     """`verifier` is the outside name/ID check (MEM-13; infrastructure/verifier.py); `retry_checks` runs its
     automatic retries every ZHTJ_VERIFY_INTERVAL_MINUTES while the app lives (`zhtj serve`); `run_jobs` runs
-    the time-driven jobs (infrastructure/jobs.py) every ZHTJ_JOBS_INTERVAL_MINUTES."""
+    the time-driven jobs (infrastructure/jobs.py) every ZHTJ_JOBS_INTERVAL_MINUTES. `sender` texts mobiles
+    (ACC-1); by default the outbox table (infrastructure/messages.py), where an SMS gateway plugs in."""
     settings = settings or settings_module.load()
     start_mappers()
     db = create_database(settings.database_url)
     clock = clock or SystemClock()
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
     services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
-                        verifier=verifier or default_verifier(settings), viewers=viewers)
+                        verifier=verifier or default_verifier(settings), viewers=viewers,
+                        sender=sender or OutboxSender(db, clock))
     if settings.metrics:
         metrics.watch_pool(db.engine)
     graphql_schema = schema

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person, new_id_number
+from phone_codes import texted_code
 
 ME = "{ me { mustChangePassword member { name idNumberMasked } adminOf { fullName depth } } }"
 
@@ -108,9 +109,9 @@ CHANGE = """mutation($input: ChangePasswordInput!) { changePassword(input: $inpu
   viewer { mustChangePassword } errors { code field rule } } }"""
 
 
-async def test_initial_password_must_be_changed_first_ACC1(client, root, uow, hasher, clock):
+async def test_initial_password_must_be_changed_first_ACC1(client, root, uow, hasher, clock, db):
     branch = await add_org(uow, root, "某团支部", category="团支部")
-    member, initial = await add_person(uow, hasher, clock, name="李娜", branch=branch)
+    member, initial = await add_person(uow, hasher, clock, name="李娜", branch=branch, mobile="13812345678")
     result = await client.login(member.id_number, initial)
     assert result["mustChangePassword"] is True
     client.token = result["token"]
@@ -118,12 +119,13 @@ async def test_initial_password_must_be_changed_first_ACC1(client, root, uow, ha
     errors = await client.errors(org_query, {"id": "T3JnYW5pemF0aW9uOjE="})
     assert errors[0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
     assert (await client.query(ME))["me"]["mustChangePassword"] is True
-    weak = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": initial}})
+    code = await texted_code(client, db, "13812345678")  # finding 6: the initial password is not enough
+    weak = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": initial, "code": code}})
     assert weak["changePassword"]["errors"] == [
         {"code": "PASSWORD_IS_INITIAL", "field": "newPassword", "rule": "ACC-1"}]
-    both_bad = await client.query(CHANGE, {"input": {"oldPassword": "nope", "newPassword": "short"}})
+    both_bad = await client.query(CHANGE, {"input": {"oldPassword": "nope", "newPassword": "short", "code": code}})
     assert [e["code"] for e in both_bad["changePassword"]["errors"]] == ["WRONG_PASSWORD", "PASSWORD_TOO_SHORT"]
-    done = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": "Qingnian2026"}})
+    done = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": "Qingnian2026", "code": code}})
     assert done["changePassword"] == {"viewer": {"mustChangePassword": False}, "errors": []}
     assert (await client.query(ME))["me"]["mustChangePassword"] is False
     assert (await client.login(member.id_number, initial))["errors"][0]["code"] == "INVALID_CREDENTIALS"

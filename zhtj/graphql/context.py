@@ -19,7 +19,7 @@ from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.model import ACTIVE
 from zhtj.domain.shared.clock import Clock
 from zhtj.domain.shared.errors import AccessDenied, PasswordChangeRequired, SelfReportPending, Unauthenticated
-from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
+from zhtj.domain.shared.ports import CodeSender, NameIdVerifier, PasswordHasher
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.infrastructure.verifier import LocalVerifier
@@ -43,6 +43,7 @@ class Services:
     hasher: PasswordHasher
     verifier: NameIdVerifier = field(default_factory=LocalVerifier)  # MEM-13: the outside name/ID check
     viewers: ViewerCache | None = None  # who is behind a token, kept a few seconds (infrastructure/viewers.py)
+    sender: CodeSender | None = None  # texts to mobiles (ACC-1's first-password code; infrastructure/messages.py)
 
 
 class Reader:

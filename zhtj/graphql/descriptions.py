@@ -157,6 +157,7 @@ ENUM_VALUES = {
 
 # What one type, field, argument or enum value alone has: "Type", "Type.field", "Type.field(argument)".
 SPECIFIC = {
+    "Query.auditLog(filter)": "筛选: by action, actor, subject or time; every field given narrows the list.",
     "OrganizationPayload": "The answer (结果) of an org mutation (createOrganization, updateOrganization, "
                            "moveOrganization, …): the org as it is now, or `errors` and nothing written.",
     "MemberPayload": "The answer (结果) of a member mutation (enterMember, updateMember, selfReport, …): the person "

@@ -19,7 +19,7 @@ _SUGGESTION = " Did you mean "  # graphql-core's words; strawberry's own way pas
 # API.md: without a token only these work (valueLists too: the public selfReport form needs its dropdowns);
 # with an initial password only these and `me`.
 PUBLIC_FIELDS = frozenset({"login", "resetPassword", "registerAdmin", "selfReport", "valueLists"})
-INITIAL_PASSWORD_FIELDS = frozenset({"me", "viewer", "changePassword", "logout"})
+INITIAL_PASSWORD_FIELDS = frozenset({"me", "viewer", "changePassword", "sendPasswordChangeCode", "logout"})
 # MEM-14: until the branch approves a self-report, nothing else is possible.
 SELF_REPORT_FIELDS = frozenset({"me", "viewer", "selfReport", "withdrawSelfReport", "changePassword", "logout"})
 

@@ -22,6 +22,7 @@ from zhtj.graphql.descriptions import describe
 from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem
 from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
+from zhtj.graphql.identity.audit_log import AuditLogQuery
 from zhtj.graphql.identity.mutations import IdentityMutation
 from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.identity.reset import PasswordResetMutation
@@ -57,7 +58,7 @@ NODE_TYPES: dict[str, type[Any]] = {
 
 @strawberry.type
 class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, OperationCenterQuery,
-            TransferTargetQuery):
+            TransferTargetQuery, AuditLogQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:

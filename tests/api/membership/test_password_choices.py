@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from factories import add_org, add_person
+from phone_codes import texted_code
 from selfreport_api import form, report
 
 from zhtj.graphql.ids import encode_id
@@ -17,15 +18,17 @@ def codes(errors: list[dict]) -> list[str]:
     return [e["code"] for e in errors]
 
 
-async def test_change_password_refuses_common_and_personal_ACC1_finding11(client, root, uow, hasher, clock):
+async def test_change_password_refuses_common_and_personal_ACC1_finding11(client, root, uow, hasher, clock, db):
     branch = await add_org(uow, root, "某团支部", category="团支部")
-    member, initial = await add_person(uow, hasher, clock, name="李娜", branch=branch)
+    member, initial = await add_person(uow, hasher, clock, name="李娜", branch=branch, mobile="13812345678")
     await client.login_as(member.id_number, initial)
+    texted = await texted_code(client, db, "13812345678")
     for new, code in (("password1", "PASSWORD_TOO_COMMON"), ("Lina2026", "PASSWORD_TOO_PERSONAL"),
                       (member.id_number[6:14] + "ab", "PASSWORD_TOO_PERSONAL")):
-        done = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": new}})
+        done = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": new, "code": texted}})
         assert codes(done["changePassword"]["errors"]) == [code], new
-    done = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": "Tuanyuan2026"}})
+    done = await client.query(CHANGE, {"input": {"oldPassword": initial, "newPassword": "Tuanyuan2026",
+                                                 "code": texted}})
     assert done["changePassword"]["errors"] == []
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
-from fakes import FakeHasher
+from fakes import FakeHasher, FakeSender
 
-from zhtj.domain.identity import rules, services
+from zhtj.domain.identity import first_password, rules, services
 from zhtj.domain.identity.bootstrap import bootstrap
 from zhtj.domain.shared.errors import DomainError
 
@@ -69,11 +70,16 @@ def test_password_rules_ACC1(password, code):
 
 async def test_change_password_clears_the_must_change_flag_ACC1(uow, clock):
     uow.accounts.rows[0].must_change_password = True
+    uow.members.rows[0].mobile = "13912345678"
     session = await _login(uow, clock)
     other = await _login(uow, clock)
+    sender = FakeSender()  # finding 6: the first change needs the texted code too
+    viewer = await services.authenticate(uow=uow, clock=clock, secret=SECRET, token=session.token)
+    await first_password.send_password_change_code(uow=uow, clock=clock, secret=SECRET, sender=sender, viewer=viewer)
+    code = re.search(r"\d{6}", sender.sent[0][1]).group(0)
     account = await services.change_password(
         uow=uow, clock=clock, hasher=FakeHasher(), secret=SECRET, account_id=session.account.id,
-        current_token=session.token, old_password="Tuanjian2026", new_password="Xinmima2027")
+        current_token=session.token, old_password="Tuanjian2026", new_password="Xinmima2027", code=code)
     assert account.must_change_password is False and account.password_hash == "plain$Xinmima2027"
     assert await services.authenticate(uow=uow, clock=clock, secret=SECRET, token=session.token)
     assert await services.authenticate(uow=uow, clock=clock, secret=SECRET, token=other.token) is None

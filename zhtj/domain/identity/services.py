@@ -164,11 +164,15 @@ async def authenticate(*, uow: UnitOfWork, clock: Clock, secret: str, token: str
 
 async def change_password(
     *, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, secret: str, account_id: int,
-    current_token: str, old_password: str, new_password: str,
+    current_token: str, old_password: str, new_password: str, code: str | None = None,
 ) -> Account:
     """ACC-1: the old password proves it is the owner; other sessions end, this one stays. A wrong old password
     is a login failure of the account (a stolen token must not guess the password without limit), and while
-    the account's logins wait, so does this."""
+    the account's logins wait, so does this. An initial password is known to others (the end of the ID number):
+    its change also needs the code texted to the person's mobile (first_password.py); a wrong code counts as a
+    wrong password."""
+    from zhtj.domain.identity import first_password
+
     account = await uow.accounts.get(account_id)
     if account is None:
         raise DomainError(BAD_CREDENTIALS)
@@ -176,10 +180,14 @@ async def change_password(
     key = throttle_key(secret, account.id_number)
     _refuse_if_blocked(await uow.throttles.get(key), now, "oldPassword")
     person = await uow.members.get(account.member_id)
+    issued = await first_password.code_fits(uow, secret, account, code, now) if account.must_change_password else None
     await uow.commit()  # nothing is locked while the slow hashes run
     checked_hash = account.password_hash
     right = await hasher.verify(checked_hash, old_password)
     problems: list[Problem] = [] if right else [Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1")]
+    code_problems = first_password.code_problems(account, code, issued)
+    right = right and not any(p.code == first_password.CODE_WRONG.code for p in code_problems)
+    problems += code_problems
     problems += rules.password_problems(new_password, account.id_number, name=person.name if person else None)
     if not problems and new_password == old_password:
         problems.append(Problem("PASSWORD_UNCHANGED", "新密码不能与原密码相同", "newPassword", "ACC-1"))
@@ -194,6 +202,11 @@ async def change_password(
     account = await uow.accounts.lock(account_id) or account
     if account.password_hash != checked_hash:  # a reset landed while the hashes ran: that password wins
         raise DomainError(Problem("WRONG_PASSWORD", "原密码错误", "oldPassword", "ACC-1"))
+    if issued is not None:  # used once: a change racing this one with the same code finds it used
+        issued = await first_password.code_fits(uow, secret, account, code, now, for_update=True)
+        if issued is None:
+            raise DomainError(first_password.CODE_WRONG)
+        issued.used_at = now
     throttle.failures = 0
     throttle.blocked_until = None
     account.password_hash = new_hash

@@ -39,6 +39,13 @@ class NameIdVerifier(Protocol):
     async def check(self, name: str, id_number: str) -> bool | None: ...
 
 
+class CodeSender(Protocol):
+    """Sends a short text to a mobile number (ACC-1: the one-time code of a first password change). This
+    deployment writes it to the outbox table (infrastructure/messages.py); an SMS gateway plugs in there."""
+
+    async def send(self, mobile: str, text: str) -> None: ...
+
+
 class FileStore(Protocol):
     """Files kept by stored name (`verification/ab12.jpg`); a write replaces the whole file at once."""
 

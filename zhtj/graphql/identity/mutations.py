@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
-from zhtj.domain.identity import services
+from zhtj.domain.identity import first_password, services
 from zhtj.graphql.context import Context
 from zhtj.graphql.errors import UserError
 from zhtj.graphql.identity.types import ViewerType
@@ -34,11 +34,21 @@ class LoginPayload:
 class ChangePasswordInput:
     old_password: str
     new_password: str = strawberry.field(description="8 to 64 characters, letters and digits.")
+    code: str | None = strawberry.field(default=None, description=(
+        "短信验证码 from `sendPasswordChangeCode`: needed while the password is the initial one (ACC-1), "
+        "ignored after that."))
 
 
 @strawberry.type
 class ChangePasswordPayload:
     viewer: ViewerType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class SendPasswordChangeCodePayload:
+    sent_to: str | None = strawberry.field(description="发送到的手机号: the mobile on record, masked: 138****5678.")
+    expires_at: datetime | None
     errors: list[UserError]
 
 
@@ -91,9 +101,23 @@ class IdentityMutation:
         account, errors = await perform(info, lambda uow: services.change_password(
             uow=uow, clock=s.clock, hasher=s.hasher, secret=s.settings.secret_key,
             account_id=viewer.account.id or 0, current_token=ctx.token or "",
-            old_password=input.old_password, new_password=input.new_password,
+            old_password=input.old_password, new_password=input.new_password, code=input.code,
         ))
         if account is None:
             return ChangePasswordPayload(viewer=None, errors=errors)
         ctx.viewer = viewer = services.Viewer(account, viewer.member, viewer.admin_of, viewer.expires_at)
         return ChangePasswordPayload(viewer=ViewerType.from_domain(viewer), errors=[])
+
+    @strawberry.mutation(description="发送验证码 to the mobile on record, for the first change of the initial "
+                                     "password (ACC-1): valid 10 minutes, used once, one a minute. Without a "
+                                     "mobile, an admin issues a reset code instead (ACC-5).")
+    async def send_password_change_code(self, info: Info[Context, Any]) -> SendPasswordChangeCodePayload:
+        ctx = info.context
+        viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
+        s = ctx.services
+        assert s.sender is not None
+        sent, errors = await perform(info, lambda uow: first_password.send_password_change_code(
+            uow=uow, clock=s.clock, secret=s.settings.secret_key, sender=s.sender, viewer=viewer))  # type: ignore[arg-type]
+        if sent is None:
+            return SendPasswordChangeCodePayload(sent_to=None, expires_at=None, errors=errors)
+        return SendPasswordChangeCodePayload(sent_to=sent.mobile_masked, expires_at=sent.expires_at, errors=[])

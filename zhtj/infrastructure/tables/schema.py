@@ -183,6 +183,17 @@ audit_log = Table(
     Index(None, "actor_member_id"),
 )
 
+# ACC-1: texts to mobile numbers (the first password change's code), kept for the gateway that sends them.
+outbox_messages = Table(
+    "outbox_messages", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("mobile", String(30), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index(None, "created_at"),
+)
+
 admin_codes = Table(
     "admin_codes", metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),

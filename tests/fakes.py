@@ -28,6 +28,9 @@ class FakeHasher:
     async def hash(self, password: str) -> str:
         return "plain$" + password
 
+    def initial_hash(self, password: str) -> str:
+        return "plain$" + password
+
     async def verify(self, password_hash: str, password: str) -> bool:
         return password_hash == "plain$" + password
 

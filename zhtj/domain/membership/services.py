@@ -86,7 +86,8 @@ async def _new_person(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, for
     assert member.id is not None
     secret = password or account_rules.initial_password(parsed.value)
     uow.accounts.add(Account(member_id=member.id, id_number=parsed.value, must_change_password=password is None,
-                             password_hash=await hasher.hash(secret), created_at=now,
+                             password_hash=await hasher.hash(password) if password else hasher.initial_hash(secret),
+                             created_at=now,
                              password_changed_at=now if password else None))
     return member
 
@@ -246,7 +247,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
         if account is not None:
             account.id_number = parsed.value
             if account.must_change_password:
-                account.password_hash = await hasher.hash(account_rules.initial_password(parsed.value))
+                account.password_hash = hasher.initial_hash(account_rules.initial_password(parsed.value))
     old_photo = member.verification_photo if id_changed or name_changed else None
     if id_changed or name_changed:
         verification.reset(member)

@@ -23,6 +23,8 @@ from zhtj.domain.organization.model import Organization, OrgMigration
 
 class PasswordHasher(Protocol):
     async def hash(self, password: str) -> str: ...
+    def initial_hash(self, password: str) -> str:
+        """ACC-1: an initial password (derived from the ID number); fast to make, as slow as hash to check."""
     async def verify(self, password_hash: str, password: str) -> bool: ...
     async def spend_like_verify(self, password: str) -> None:
         """Takes as long as a real check, for an ID number without an account."""

@@ -117,6 +117,10 @@ class FakeRepo(_Store):
     async def by_development_number(self, number: str) -> Member | None:
         return self.find(development_number=number)
 
+    async def taken_numbers(self, id_numbers: list[str], development_numbers: list[str]) -> set[str]:
+        return ({m.id_number for m in self.rows} & set(id_numbers)) | (
+            {m.development_number for m in self.rows} & set(development_numbers))
+
     async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
         return [m for m in self.rows if m.name == name and m.mobile == mobile]
 

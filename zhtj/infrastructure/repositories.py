@@ -241,6 +241,16 @@ class SqlMembers(_Repository):
     async def by_development_number(self, number: str) -> Member | None:
         return await self.session.scalar(select(Member).where(members.c.development_number == number))
 
+    async def taken_numbers(self, id_numbers: list[str], development_numbers: list[str]) -> set[str]:
+        """Which of these ID numbers (MEM-4) and development numbers (NUM-4) someone holds, in a statement a
+        500 of each."""
+        found: set[str] = set()
+        for column, wanted in ((members.c.id_number, id_numbers), (members.c.development_number, development_numbers)):
+            wanted = sorted({w for w in wanted if w})
+            for start in range(0, len(wanted), 500):
+                found.update(await self.session.scalars(select(column).where(column.in_(wanted[start:start + 500]))))
+        return found
+
     async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
         stmt = select(Member).where(members.c.name == name, members.c.mobile == mobile).order_by(members.c.id)
         return list(await self.session.scalars(stmt.limit(50)))

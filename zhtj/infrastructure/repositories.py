@@ -154,6 +154,16 @@ class SqlOrganizations(_Repository):
             select(Organization).where(orgs.parent_id == parent_id, orgs.category == values.PENDING_TRANSFER_BRANCH)
         )
 
+    async def branches_below(self, path: str, names: Sequence[str] | None = None,
+                             limit: int = 5000) -> list[Organization]:
+        """Branches that take members (团支部, 毕业生团组织) at or under the path, by full name when given."""
+        _, high = subtree_bounds(path)
+        stmt = select(Organization).where(orgs.path >= path, orgs.path < high,
+                                          orgs.category.in_((values.BRANCH, values.GRADUATE_ORG)))
+        if names is not None:
+            stmt = stmt.where(orgs.full_name.in_(sorted(set(names))))
+        return list(await self.session.scalars(stmt.order_by(orgs.path).limit(limit)))
+
     async def school_code_below(self, path: str) -> bool:
         low, high = subtree_bounds(path)
         cond = (orgs.path > low, orgs.path < high, orgs.school_code.is_not(None))
@@ -240,6 +250,14 @@ class SqlMembers(_Repository):
 
     async def by_development_number(self, number: str) -> Member | None:
         return await self.session.scalar(select(Member).where(members.c.development_number == number))
+
+    async def by_id_numbers(self, id_numbers: Sequence[str]) -> list[Member]:
+        wanted = sorted(set(id_numbers))
+        found: list[Member] = []
+        for start in range(0, len(wanted), 500):
+            stmt = select(Member).where(members.c.id_number.in_(wanted[start:start + 500]))
+            found += await self.session.scalars(stmt)
+        return found
 
     async def taken_numbers(self, id_numbers: list[str], development_numbers: list[str]) -> set[str]:
         """Which of these ID numbers (MEM-4) and development numbers (NUM-4) someone holds, in a statement a

@@ -204,7 +204,8 @@ async def existing_person_problems(uow: UnitOfWork, viewer: Viewer, person: Memb
 
 
 async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
-                      org_id: int | None, form: MemberForm) -> Member:
+                      org_id: int | None, form: MemberForm, minimal: bool = False,
+                      action: str = "enterCadre") -> Member:
     """录入团干部 of a committee or leading body (MEM-1, MEM-12). A person already in the system (same ID
     number and name) takes the post in this org as well: one person may be a cadre of several orgs."""
     org = await administered_org(uow, viewer, org_id, "orgId")  # scope first, as in enter_member
@@ -228,7 +229,8 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
             problems.append(Problem("ALREADY_CADRE", "该人员已是本组织的团干部，请使用职务变更", "idNumber", "MEM-12"))
     else:
         province = await province_name(uow, org)
-        problems += profile.form_problems(form, today=today(clock), org_category=category, province=province)
+        problems += profile.form_problems(form, today=today(clock), org_category=category, province=province,
+                                          minimal=minimal)
         problems += await uniqueness_problems(uow, viewer, form)
     problems += await _secretary_taken(uow, org, form, existing.id if existing else None)
     await probing.raise_counted(uow, viewer, problems, clock.now())
@@ -237,7 +239,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     assert member.id is not None
     member.is_cadre = True
     uow.members.add_position(_post(form, member.id, org))
-    audit.record(uow, clock, viewer.member.id, "enterCadre", member, f"Organization:{org.id}")
+    audit.record(uow, clock, viewer.member.id, action, member, f"Organization:{org.id}")
     await uow.commit()
     return member
 

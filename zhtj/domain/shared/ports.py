@@ -106,6 +106,9 @@ class OrganizationRepository(Protocol):
         """The sibling just before (upward) or just after the org."""
     async def pending_branch(self, parent_id: int) -> Organization | None:
         """The 待接转团支部 under a parent, if there is one (ORG-7)."""
+    async def branches_below(self, path: str, names: Sequence[str] | None = None,
+                             limit: int = 5000) -> list[Organization]:
+        """Branches that take members at or under the path, by full name when given (X-4)."""
     async def school_code_below(self, path: str) -> bool:
         """Whether an org under the one at `path` (itself left out) has a school code (ORG-5)."""
     async def move_subtree(self, org: Organization, new_parent: Organization) -> None:

@@ -16,8 +16,9 @@ HEADER = [c.header for c in member_workbooks.COLUMNS[BRANCH_MEMBERS]]
 
 
 def person(index: int, branch: str) -> dict[str, str]:
-    """A valid row: born 2008-2009, joined 2023 (MEM-5: at least 14), a 2023 development number (NUM-F4)."""
-    born = date(2008, 1, 1) + timedelta(days=index % 700)
+    """A valid row: born 2008-2009 (before May 2009), joined 2023 (MEM-5: at least 14), a 2023 development
+    number (NUM-F4)."""
+    born = date(2008, 1, 1) + timedelta(days=index % 500)
     number = make_id_number(f"{320102 + index // 1000 % 100:06d}", born, index % 1000)
     return {"姓名*": f"学生{index}", "身份证号*": number,
             "民族*": "汉族", "政治面貌*": "共青团员", "入团年月*（YYYY-MM）": "2023-05", "所在团支部*": branch,

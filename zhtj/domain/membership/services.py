@@ -158,6 +158,8 @@ async def enter_members(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
     # Who holds these numbers, in two statements: a form whose numbers nobody holds has no uniqueness problem.
     held = await uow.members.taken_numbers([idcard.normalize(f.id_number or "") for f in forms],
                                            [(f.development_number or "").strip() for f in forms])
+    number_problems = iter(await numbering.entry_problems_many(uow, branch=branch, entries=[
+        (f.development_number, f.occupation, f.study_status) for f in forms]))
     secretary_named = False
     results: list[Member | list[Problem]] = []
     good: list[MemberForm] = []
@@ -166,8 +168,7 @@ async def enter_members(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
                                          minimal=minimal)
         if held & {idcard.normalize(form.id_number or ""), (form.development_number or "").strip()} - {""}:
             problems += await uniqueness_problems(uow, viewer, form)
-        problems += await numbering.entry_problems(uow, branch=branch, number=form.development_number,
-                                                   occupation=form.occupation, study_status=form.study_status)
+        problems += next(number_problems)
         secretary = (bool(form.is_cadre) and rules.normalize_position(form.position, org_category=branch.category)
                      == values.SECRETARY)
         problems += await _secretary_taken(uow, branch, form)

@@ -102,6 +102,7 @@ async def _run(db: Database, files: LocalFiles, *, clock: Clock, hasher: Passwor
                rows: list[ImportRow], progress: Progress | None, batch: int) -> Job:
     kind: Kind = job.kind  # type: ignore[assignment]
     imports.mark_duplicates(rows)
+    rows = sorted(rows, key=lambda row: row.branch.strip())  # a batch then enters into one branch or a few
     failed: list[tuple[ImportRow, list[Problem]]] = []
     counts = {"imported": 0, "already_entered": 0, "failed": 0}
     for start in range(0, len(rows), batch):
@@ -128,6 +129,7 @@ async def _run(db: Database, files: LocalFiles, *, clock: Clock, hasher: Passwor
             if shown is not None:
                 await shown
     download_id = None
+    failed.sort(key=lambda item: item[0].line)
     if failed:
         content = await asyncio.to_thread(member_workbooks.failed_rows, kind, failed)
     async with SqlUnitOfWork(db.write_sessions) as uow:

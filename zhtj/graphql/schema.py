@@ -27,6 +27,7 @@ from zhtj.graphql.identity.queries import IdentityQuery
 from zhtj.graphql.identity.reset import PasswordResetMutation
 from zhtj.graphql.identity.types import ViewerType
 from zhtj.graphql.ids import parse_pk
+from zhtj.graphql.membership.imports import ImportMutation, ImportQuery
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType, SelfReportBranch
@@ -48,7 +49,7 @@ NODE_TYPES: dict[str, type[Any]] = {
 
 
 @strawberry.type
-class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
+class Query(IdentityQuery, OrganizationQuery, MigrationQuery, ImportQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:
@@ -87,6 +88,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
     MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
+    ImportMutation,
 ):
     pass
 

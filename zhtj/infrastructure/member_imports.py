@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,14 +21,17 @@ from zhtj.domain.identity import audit
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership import imports, probing
 from zhtj.domain.membership.imports import ImportRow, Kind
-from zhtj.domain.shared.clock import Clock
-from zhtj.domain.shared.errors import Problem
+from zhtj.domain.shared.clock import Clock, SystemClock
+from zhtj.domain.shared.errors import DomainError, Problem
 from zhtj.domain.shared.ports import PasswordHasher
 from zhtj.infrastructure import downloads, excel, member_workbooks
-from zhtj.infrastructure.db import Database
+from zhtj.infrastructure.db import Database, create_database
 from zhtj.infrastructure.files import LocalFiles
+from zhtj.infrastructure.passwords import Argon2Hasher
+from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.tables.schema import import_jobs
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
+from zhtj.settings import Settings
 
 log = logging.getLogger(__name__)
 BATCH = 250  # rows a transaction: big enough to write fast, small enough to hold the write lock briefly
@@ -188,3 +192,46 @@ async def acting_admin(db: Database, org_id: int, id_number: str | None = None) 
         if account is None or member is None:
             return None
         return Viewer(account, member, tuple(await uow.admins.orgs_of(member.id or 0)))
+
+
+@dataclass
+class ShellOutcome:
+    message: str = ""
+    problems: list[Problem] | None = None
+    failed_file: Path | None = None
+
+
+async def import_file(settings: Settings, file: Path, *, org_id: int | None, kind: Kind, admin_id_number: str | None,
+                      failed_out: Path | None, progress: Progress | None, batch: int = BATCH) -> ShellOutcome:
+    """`zhtj import`: the same checks and job as importMembers, acting as an admin of the org (scope first),
+    the failed rows written beside the file."""
+    start_mappers()
+    db = create_database(settings.database_url)
+    files = LocalFiles(settings.files_dir)
+    try:
+        viewer = await acting_admin(db, org_id or 0, admin_id_number)
+        if viewer is None or org_id is None:
+            return ShellOutcome(problems=[Problem("NOT_FOUND", "组织不存在或没有可代为操作的管理员", "org", "ACC-4")])
+        try:
+            async with SqlUnitOfWork(db.read_sessions) as uow:
+                await imports.import_target(uow=uow, viewer=viewer, org_id=org_id, kind=kind)
+            content = await asyncio.to_thread(file.read_bytes)
+            rows = await asyncio.to_thread(member_workbooks.read, kind, content)
+        except DomainError as refused:
+            return ShellOutcome(problems=list(refused.problems))
+        job = await create(db, clock=SystemClock(), viewer=viewer, org_id=org_id, kind=kind, file_name=file.name,
+                           rows_total=len(rows))
+        job = await run(db, files, clock=SystemClock(), hasher=Argon2Hasher(), viewer=viewer, job=job, rows=rows,
+                        progress=progress, batch=batch)
+        outcome = ShellOutcome(message=job.message or "")
+        if job.failed_download_id:
+            async with SqlUnitOfWork(db.read_sessions) as uow:
+                assert uow.session is not None
+                kept = await downloads.find(uow.session, job.failed_download_id)
+            target = failed_out or file.with_name(f"{file.stem}-导入失败.xlsx")
+            if kept is not None and (content := await files.read(kept.stored_name)) is not None:
+                await asyncio.to_thread(target.write_bytes, content)
+                outcome.failed_file = target
+        return outcome
+    finally:
+        await db.dispose()

@@ -113,7 +113,18 @@ class UnreadableWorkbook(Exception):
     """What is wrong with the file, in words for the person who uploaded it."""
 
 
-def _check_zip(content: bytes) -> None:
+def _count_rows(archive: zipfile.ZipFile, name: str, most: int) -> int:
+    """Rows of a sheet, counted in its XML as it inflates, up to `most` + 1: a sheet of a million rows is
+    refused after its first rows, before openpyxl parses any of it."""
+    found, tail = 0, b""
+    with archive.open(name) as stream:
+        while found <= most and (chunk := stream.read(1 << 20)):
+            found += (tail + chunk).count(b"<row") - tail.count(b"<row")
+            tail = chunk[-4:]
+    return found
+
+
+def _check_zip(content: bytes, max_rows: int) -> None:
     if len(content) > MAX_UPLOAD_BYTES:
         raise UnreadableWorkbook(f"文件过大，导入文件不能超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB")
     try:
@@ -126,6 +137,14 @@ def _check_zip(content: bytes) -> None:
     unpacked = sum(e.file_size for e in entries)
     if unpacked > MAX_UNPACKED_BYTES or any(e.file_size > MAX_RATIO * max(e.compress_size, 1024) for e in entries):
         raise UnreadableWorkbook("文件内容异常（解压后过大），请使用导入模板重新填写后上传")
+    for entry in entries:
+        if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+            try:
+                rows = _count_rows(archive, entry.filename, max_rows + 1)
+            except (zipfile.BadZipFile, OSError, EOFError) as error:
+                raise UnreadableWorkbook("文件不是Excel工作簿（.xlsx），请使用导入模板填写后上传") from error
+            if rows > max_rows + 1:
+                raise UnreadableWorkbook(f"一次最多导入{max_rows}行，请分成多个文件上传")
 
 
 def cell_text(value: object) -> str:
@@ -147,7 +166,7 @@ def cell_text(value: object) -> str:
 def read_sheet(content: bytes, *, max_rows: int, max_columns: int) -> tuple[str, list[tuple[str, ...]]]:
     """(the marker of the hidden sheet, the first sheet's rows as texts, header first). Refuses with
     UnreadableWorkbook: not an .xlsx, a ZIP bomb, more than `max_rows` rows, any formula."""
-    _check_zip(content)
+    _check_zip(content, max_rows)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds for a broken file; all mean the same to a person
@@ -159,7 +178,7 @@ def read_sheet(content: bytes, *, max_rows: int, max_columns: int) -> tuple[str,
                 marker = cell_text(cells[0].value) if cells else ""
         sheet = book.worksheets[0]
         rows: list[tuple[str, ...]] = []
-        for cells in sheet.iter_rows(max_col=max_columns):
+        for cells in sheet.iter_rows(max_row=max_rows + 2, max_col=max_columns):
             if any(getattr(c, "data_type", None) == "f" for c in cells):
                 raise UnreadableWorkbook("表格中含有公式，请将公式转换为数值后再上传")
             texts = tuple(cell_text(c.value) for c in cells)

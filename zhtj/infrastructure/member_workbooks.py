@@ -133,3 +133,18 @@ def _row(kind: Kind, line: int, cells: tuple[str, ...]) -> ImportRow:
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+# 导出团员: one row a member; the ID number masked unless asked for in full (then audited, exports.py).
+EXPORT_HEADER = ("姓名", "性别", "身份证号", "出生日期", "民族", "政治面貌", "入团年月", "发展团员编号", "所在团支部",
+                 "是否团干部", "职业", "学历", "实名校验")
+
+
+def export(people: Sequence[tuple[Any, str]], *, full_id_numbers: bool) -> bytes:
+    from zhtj.domain.membership import idcard
+
+    rows = [(m.name, m.gender, m.id_number if full_id_numbers else idcard.mask(m.id_number),
+             m.birth_date.isoformat() if m.birth_date else "", m.ethnicity or "", m.political_status or "",
+             m.join_date or "", m.development_number or "", branch, YES if m.is_cadre else NO, m.occupation or "",
+             m.education or "", m.verification or "") for m, branch in people]
+    return excel.workbook("团员名单", EXPORT_HEADER, rows)

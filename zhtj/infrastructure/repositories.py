@@ -251,6 +251,14 @@ class SqlMembers(_Repository):
     async def by_development_number(self, number: str) -> Member | None:
         return await self.session.scalar(select(Member).where(members.c.development_number == number))
 
+    async def in_subtree(self, path: str, limit: int) -> list[tuple[Member, str]]:
+        """Members (ACTIVE) of the branches at or under the path, with the branch's full name, in tree order."""
+        _, high = subtree_bounds(path)
+        stmt = (select(Member, orgs.full_name).join(organizations, orgs.id == members.c.branch_id)
+                .where(orgs.path >= path, orgs.path < high, members.c.status == "ACTIVE")
+                .order_by(orgs.path, members.c.id).limit(limit))
+        return [(member, name) for member, name in (await self.session.execute(stmt)).all()]
+
     async def by_id_numbers(self, id_numbers: Sequence[str]) -> list[Member]:
         wanted = sorted(set(id_numbers))
         found: list[Member] = []

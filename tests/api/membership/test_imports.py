@@ -12,8 +12,10 @@ import openpyxl
 from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD, add_org, add_person
 from import_samples import filled, sample_rows
 from memberapi import oid
+from sqlalchemy import select
 
 from zhtj.infrastructure import excel, member_workbooks
+from zhtj.infrastructure.tables.schema import audit_log
 
 ERRORS = "errors { code message field rule }"
 JOB = "id status rowsTotal rowsDone imported alreadyEntered failed message failedRowsUrl"
@@ -161,3 +163,28 @@ def test_x_4_rows_past_the_limit_are_refused_before_openpyxl_reads_them():
         assert "一次最多导入5行" in str(refused)
     else:
         raise AssertionError("6 rows passed a limit of 5")
+
+
+EXPORT = f"""mutation($input: ExportMembersInput!) {{ exportMembers(input: $input) {{ url count {ERRORS} }} }}"""
+
+
+async def test_x_4_acc_4_export_masks_id_numbers_unless_asked_and_audits_that(client, root, uow):
+    province, school, branches = await _school(uow, root)
+    token = await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    rows = sample_rows(3, 0, [b.full_name for b in branches])[0]
+    await finished(client, (await upload(client, school, filled(rows)))["job"]["id"])
+    sheets = {}
+    for full in (False, True):
+        made = (await client.query(EXPORT, {"input": {"orgId": oid(province), "fullIdNumbers": full}}))["exportMembers"]
+        assert made["errors"] == [] and made["count"] == 3
+        content = (await client.http.get(made["url"], headers={"Authorization": f"Bearer {token}"})).content
+        sheets[full] = {r[0].value: r[2].value for r in openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(
+            min_row=2)}
+    number = rows[0]["身份证号*"]
+    assert sheets[False]["学生0"] == number[:6] + "********" + number[-4:]
+    assert sheets[True]["学生0"] == number
+    async with client.app.state.services.db.engine.connect() as conn:
+        lines = (await conn.execute(select(audit_log.c.detail).where(audit_log.c.action == "exportMembers"))).all()
+    assert len(lines) == 1  # the masked export is not logged, the full one is
+    missing = (await client.query(EXPORT, {"input": {"orgId": "T3JnYW5pemF0aW9uOjk5OTk="}}))["exportMembers"]
+    assert [e["code"] for e in missing["errors"]] == ["NOT_FOUND"]

@@ -16,7 +16,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
-from zhtj.domain.membership import imports
+from zhtj.domain.membership import exports, imports
 from zhtj.domain.shared.errors import DomainError
 from zhtj.graphql import uploads
 from zhtj.graphql.context import Context
@@ -101,6 +101,20 @@ class CreateImportTemplatePayload:
     errors: list[UserError]
 
 
+@strawberry.input
+class ExportMembersInput:
+    org_id: strawberry.ID
+    full_id_numbers: bool = strawberry.field(default=False, description="完整身份证号: the full ID numbers instead "
+                                                                        "of masked ones; the export is audited.")
+
+
+@strawberry.type
+class ExportMembersPayload:
+    url: str | None = strawberry.field(description="导出文件: GET it with the same bearer token, within 24 hours.")
+    count: int | None = strawberry.field(description="导出人数.")
+    errors: list[UserError]
+
+
 async def _target(ctx: Context, org_id: int | None, kind: imports.Kind) -> Any:
     async with SqlUnitOfWork(ctx.services.db.read_sessions) as uow:
         return await imports.import_target(uow=uow, viewer=ctx.require_viewer(), org_id=org_id, kind=kind)
@@ -161,6 +175,29 @@ class ImportMutation:
         task.add_done_callback(_RUNNING.discard)
         return ImportMembersPayload(job=ImportJob.of(job), imported=None, failed=None, failed_rows_url=None,
                                     errors=[])
+
+
+    @strawberry.mutation(description="导出团员 (X-4): the members of every branch at or under the org as .xlsx, ID "
+                                     "numbers masked unless `fullIdNumbers` (then the export is audited).")
+    async def export_members(self, info: Info[Context, Any], input: ExportMembersInput) -> ExportMembersPayload:
+        ctx = info.context
+        viewer = ctx.require_viewer()
+        s = ctx.services
+        try:
+            async with SqlUnitOfWork(s.db.write_sessions) as uow:
+                org, people = await exports.members_to_export(
+                    uow=uow, clock=s.clock, viewer=viewer, org_id=decode_id(input.org_id, "Organization"),
+                    full_id_numbers=input.full_id_numbers)
+        except DomainError as error:
+            return ExportMembersPayload(url=None, count=None, errors=user_errors(error))
+        content = await asyncio.to_thread(member_workbooks.export, people, full_id_numbers=input.full_id_numbers)
+        async with ctx.write() as uow:
+            assert uow.session is not None and viewer.account.id is not None
+            kept = await downloads.keep(uow.session, LocalFiles(s.settings.files_dir), account_id=viewer.account.id,
+                                        file_name=f"团员名单-{org.short_name}.xlsx", content=content,
+                                        content_type=excel.XLSX, now=s.clock.now())
+            await uow.commit()
+        return ExportMembersPayload(url=kept.url, count=len(people), errors=[])
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ from factories import ROOT_ADMIN_ID, add_org
 from import_samples import BAD_KINDS, filled, sample_rows
 
 from zhtj.domain.membership.imports import BRANCH_MEMBERS
+from zhtj.domain.shared.errors import DomainError
 from zhtj.infrastructure import downloads, member_imports, member_workbooks
 from zhtj.infrastructure.files import LocalFiles
 
@@ -71,3 +72,32 @@ async def test_x_4_mem_3_counts_failed_rows_workbook_and_reupload(db, root, uow,
     fixed.save(buffer)
     third = await _import(db, settings, clock, hasher, school, buffer.getvalue())
     assert (third.imported, third.failed) == (len(bad) + 1, 0) and third.failed_download_id is None
+
+
+async def test_x_4_mem_1_committee_cadres_template_enters_posts_and_is_idempotent(db, root, uow, settings, clock,
+                                                                                 hasher):
+    school, _ = await _tree(uow, root)
+    cadre = {"姓名*": "王老师", "身份证号*": "110101199203071238", "民族*": "汉族", "政治面貌*": "中共党员",
+             "入团年月*（YYYY-MM）": "2006-05", "入党时间（YYYY-MM-DD）": "2014-07-01", "团内现任职务": "副书记",
+             "任现职年月（YYYY-MM）": "2022-09", "任现职方式": "选举", "团干部性质": "兼职",
+             "是否同级党(工)委委员": "否", "在岗状态": "在岗"}
+    content = filled([cadre, {**cadre, "姓名*": "李老师", "身份证号*": "110101199203071", "团内现任职务": "组织委员"}],
+                     kind="COMMITTEE_CADRES")
+    viewer = await member_imports.acting_admin(db, school.id, ROOT_ADMIN_ID)
+    for expected in ((1, 0, 1), (0, 1, 1)):  # the second upload: the post is there already
+        rows = member_workbooks.read("COMMITTEE_CADRES", content)
+        job = await member_imports.create(db, clock=clock, viewer=viewer, org_id=school.id, kind="COMMITTEE_CADRES",
+                                          file_name="干部.xlsx", rows_total=len(rows))
+        job = await member_imports.run(db, LocalFiles(settings.files_dir), clock=clock, hasher=hasher,
+                                       viewer=viewer, job=job, rows=rows)
+        assert (job.imported, job.already_entered, job.failed) == expected
+    async with uow:
+        person = await uow.members.by_id_number("110101199203071238")
+        [post] = await uow.members.positions_of(person.id)
+    assert (post.org_id, post.position, person.branch_id, person.is_cadre) == (school.id, "副书记", None, True)
+    try:
+        member_workbooks.read(BRANCH_MEMBERS, content)
+    except DomainError as refused:
+        assert refused.problems[0].code == "IMPORT_TEMPLATE_MISMATCH" and "不可混用" in refused.problems[0].message
+    else:
+        raise AssertionError("a cadres template read as a members one")

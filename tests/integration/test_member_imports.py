@@ -101,3 +101,20 @@ async def test_x_4_mem_1_committee_cadres_template_enters_posts_and_is_idempoten
         assert refused.problems[0].code == "IMPORT_TEMPLATE_MISMATCH" and "不可混用" in refused.problems[0].message
     else:
         raise AssertionError("a cadres template read as a members one")
+
+
+async def test_x_4_a_name_typed_as_formula_text_stays_text_in_the_failed_rows(db, root, uow, settings, clock, hasher):
+    school, branches = await _tree(uow, root)
+    row = dict(sample_rows(1, 0, [branches[0].full_name])[0][0], **{"民族*": ""})  # fails: no ethnicity
+    book = openpyxl.load_workbook(io.BytesIO(filled([row])))
+    name = book.worksheets[0]["A2"]
+    name.value, name.data_type = '=HYPERLINK("http://evil.example","点击")', "s"  # typed as text ('=…)
+    typed = io.BytesIO()
+    book.save(typed)
+    job = await _import(db, settings, clock, hasher, school, typed.getvalue())
+    assert (job.imported, job.failed) == (0, 1)
+    async with uow:
+        kept = await downloads.find(uow.session, job.failed_download_id)
+    content = await LocalFiles(settings.files_dir).read(kept.stored_name)
+    cell = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]["A2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (name.value, "s", True)

@@ -55,8 +55,11 @@ _MORE = (
     Column("是否注册志愿者", "registered_volunteer", "bool", (YES, NO)),
     Column("注册志愿者时间（YYYY-MM）", "volunteer_since", "month"),
 )
-_POST = (
-    Column("团内现任职务", "position", choices=(*values.LEADING_BODY_POSITIONS, values.NO_POSITION)),
+def _post(positions: tuple[str, ...]) -> tuple[Column, ...]:
+    return (Column("团内现任职务", "position", choices=(*positions, values.NO_POSITION)), *_POST_DETAILS)
+
+
+_POST_DETAILS = (
     Column("任现职年月（YYYY-MM）", "position_since", "month"),
     Column("任现职方式", "appointment_method", choices=values.APPOINTMENT_METHODS),
     Column("团干部性质", "cadre_nature", choices=values.CADRE_NATURES),
@@ -64,8 +67,9 @@ _POST = (
 )
 COLUMNS: dict[Kind, tuple[Column, ...]] = {
     BRANCH_MEMBERS: (*_PERSON, Column(BRANCH, "branch"), Column("是否团干部*", "is_cadre", "bool", (YES, NO)),
-                     *_POST, *_MORE),
-    COMMITTEE_CADRES: (*_PERSON, *_POST, Column("在岗状态", "on_duty", choices=values.DUTY_STATUSES), *_MORE),
+                     *_post(values.BRANCH_POSITIONS), *_MORE),
+    COMMITTEE_CADRES: (*_PERSON, *_post(values.LEADING_BODY_POSITIONS),
+                       Column("在岗状态", "on_duty", choices=values.DUTY_STATUSES), *_MORE),
 }
 
 

@@ -64,7 +64,19 @@ async def test_x_4_killed_import_leaves_rows_whole_or_absent_and_a_rerun_enters_
     out, err = await again.communicate()
     assert again.returncode == 0, err.decode()
     assert f"成功导入 {ROWS - people} 位团员，0 位团员导入失败" in out.decode()
+    assert out.decode().startswith("导入\n")  # the progress bar's label (the bar itself only on a terminal)
     assert await _count(db, select(func.count()).select_from(members)) - 1 == ROWS
     assert await _count(db, select(func.count(func.distinct(members.c.id_number)))) - 1 == ROWS
     last = select(import_jobs.c.already_entered).order_by(import_jobs.c.id.desc()).limit(1)
     assert await _count(db, last) == people and bad == {}
+
+
+async def test_x_4_the_shell_refuses_a_hostile_file_with_the_same_words(db, root, uow, settings, tmp_path):
+    branch = await add_org(uow, root, "一班团支部", category="团支部", industry="普通高中")
+    path = tmp_path / "不是表格.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    process = await asyncio.create_subprocess_exec(*_command(path, branch, 250), env=_env(settings),
+                                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err = await process.communicate()
+    assert process.returncode == 1
+    assert "文件不是Excel工作簿" in err.decode() and "IMPORT_FILE_UNREADABLE" in err.decode()

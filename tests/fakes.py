@@ -28,6 +28,9 @@ class FakeHasher:
     async def hash(self, password: str) -> str:
         return "plain$" + password
 
+    def initial_hash(self, password: str) -> str:
+        return "plain$" + password
+
     async def verify(self, password_hash: str, password: str) -> bool:
         return password_hash == "plain$" + password
 
@@ -114,8 +117,19 @@ class FakeRepo(_Store):
     async def by_development_number(self, number: str) -> Member | None:
         return self.find(development_number=number)
 
+    async def taken_numbers(self, id_numbers: list[str], development_numbers: list[str]) -> set[str]:
+        return ({m.id_number for m in self.rows} & set(id_numbers)) | (
+            {m.development_number for m in self.rows} & set(development_numbers))
+
     async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
         return [m for m in self.rows if m.name == name and m.mobile == mobile]
+
+    async def branches_below(self, path: str, names: Any = None, limit: int = 5000) -> list[Organization]:
+        return [o for o in sorted(self.rows, key=lambda o: o.path) if o.path.startswith(path)
+                and o.category in ("团支部", "毕业生团组织") and (names is None or o.full_name in names)][:limit]
+
+    async def by_id_numbers(self, id_numbers: Any) -> list[Member]:
+        return [m for m in self.rows if m.id_number in set(id_numbers)]
 
     async def school_code_below(self, path: str) -> bool:
         return any(o.path.startswith(path) and o.path != path and o.school_code for o in self.rows)

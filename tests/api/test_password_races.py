@@ -36,6 +36,9 @@ class HeldAfterCheck:
     async def hash(self, password: str) -> str:
         return await self.inner.hash(password)
 
+    def initial_hash(self, password: str) -> str:
+        return self.inner.initial_hash(password)
+
     async def spend_like_verify(self, password: str) -> None:
         await self.inner.spend_like_verify(password)
 

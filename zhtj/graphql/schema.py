@@ -30,6 +30,7 @@ from zhtj.graphql.identity.types import ViewerType
 from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership import planned as member_node
 from zhtj.graphql.membership.graduation import GraduationMutation
+from zhtj.graphql.membership.imports import ImportMutation, ImportQuery
 from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType, SelfReportBranch
@@ -58,7 +59,7 @@ NODE_TYPES: dict[str, type[Any]] = {
 
 @strawberry.type
 class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, OperationCenterQuery,
-            TransferTargetQuery, AuditLogQuery):
+            TransferTargetQuery, AuditLogQuery, ImportQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:
@@ -97,7 +98,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, Ope
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
     MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
-    TransferMutation, GraduationMutation,
+    TransferMutation, GraduationMutation, ImportMutation,
 ):
     pass
 

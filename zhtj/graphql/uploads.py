@@ -72,6 +72,15 @@ class PreflightOnlyUploads:
         return scheme.lower() == "bearer" and bool(token) and await self.viewers.viewer(token) is not None
 
 
+async def read_upload(upload: Any, limit: int) -> bytes:
+    """An uploaded file's bytes, at most one past `limit`: the limit counts the bytes, not a declared size.
+    Anything but a file (a string sent in JSON instead of a multipart part) reads as an empty file."""
+    if not hasattr(upload, "read"):
+        return b""
+    content = await upload.read(limit + 1)
+    return content if isinstance(content, bytes) else b""
+
+
 async def _read_up_to(receive: Receive, limit: int) -> bytes | None:
     body = bytearray()
     while True:

@@ -9,11 +9,13 @@ while a long answer is built. Anything else that begins a transaction gets a def
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 from zhtj.infrastructure.rows import RowReader
 
@@ -42,6 +44,34 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif not options.get(READ_OPTION, False):
         conn.exec_driver_sql("BEGIN")
+
+
+class SqliteWriteSession(Session):
+    """The write sessions of SQLite: new rows get their ids before the flush (`_number_new_rows`)."""
+
+
+def _number_new_rows(session: Session, _context: Any, _instances: Any) -> None:
+    """SQLite cannot say which id of a many-row INSERT … RETURNING went to which row, so the ORM inserts new
+    rows one statement each (an import writes thousands). Several new rows of one table without ids get them
+    here, max(id)+1 upward, as SQLite itself would number them: the write transaction began with BEGIN
+    IMMEDIATE (no other writer until it ends), and the flush then inserts each table's rows in one
+    executemany."""
+    waiting: dict[Any, list[Any]] = defaultdict(list)
+    for obj in session.new:
+        mapper = inspect(obj).mapper
+        if len(mapper.primary_key) == 1 and mapper.primary_key_from_instance(obj)[0] is None:
+            waiting[mapper].append(obj)
+    for mapper, objs in waiting.items():
+        if len(objs) < 2:
+            continue
+        column = mapper.primary_key[0]
+        attribute = mapper.get_property_by_column(column).key
+        last = session.execute(select(func.coalesce(func.max(column), 0))).scalar_one()
+        for offset, obj in enumerate(objs, start=1):
+            setattr(obj, attribute, last + offset)
+
+
+event.listen(SqliteWriteSession, "before_flush", _number_new_rows)
 
 
 @dataclass
@@ -78,6 +108,8 @@ def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Databa
     return Database(
         engine=engine,
         read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False),
-        write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False),
+        write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False,
+                                          **({"sync_session_class": SqliteWriteSession}
+                                             if engine.dialect.name == "sqlite" else {})),
         rows=rows,
     )

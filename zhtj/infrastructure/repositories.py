@@ -158,6 +158,16 @@ class SqlOrganizations(_Repository):
             select(Organization).where(orgs.parent_id == parent_id, orgs.category == values.PENDING_TRANSFER_BRANCH)
         )
 
+    async def branches_below(self, path: str, names: Sequence[str] | None = None,
+                             limit: int = 5000) -> list[Organization]:
+        """Branches that take members (团支部, 毕业生团组织) at or under the path, by full name when given."""
+        _, high = subtree_bounds(path)
+        stmt = select(Organization).where(orgs.path >= path, orgs.path < high,
+                                          orgs.category.in_((values.BRANCH, values.GRADUATE_ORG)))
+        if names is not None:
+            stmt = stmt.where(orgs.full_name.in_(sorted(set(names))))
+        return list(await self.session.scalars(stmt.order_by(orgs.path).limit(limit)))
+
     async def school_code_below(self, path: str) -> bool:
         low, high = subtree_bounds(path)
         cond = (orgs.path > low, orgs.path < high, orgs.school_code.is_not(None))
@@ -273,6 +283,32 @@ class SqlMembers(_Repository):
 
     async def by_development_number(self, number: str) -> Member | None:
         return await self.session.scalar(select(Member).where(members.c.development_number == number))
+
+    async def in_subtree(self, path: str, limit: int) -> list[tuple[Member, str]]:
+        """Members (ACTIVE) of the branches at or under the path, with the branch's full name, in tree order."""
+        _, high = subtree_bounds(path)
+        stmt = (select(Member, orgs.full_name).join(organizations, orgs.id == members.c.branch_id)
+                .where(orgs.path >= path, orgs.path < high, members.c.status == "ACTIVE")
+                .order_by(orgs.path, members.c.id).limit(limit))
+        return [(member, name) for member, name in (await self.session.execute(stmt)).all()]
+
+    async def by_id_numbers(self, id_numbers: Sequence[str]) -> list[Member]:
+        wanted = sorted(set(id_numbers))
+        found: list[Member] = []
+        for start in range(0, len(wanted), 500):
+            stmt = select(Member).where(members.c.id_number.in_(wanted[start:start + 500]))
+            found += await self.session.scalars(stmt)
+        return found
+
+    async def taken_numbers(self, id_numbers: list[str], development_numbers: list[str]) -> set[str]:
+        """Which of these ID numbers (MEM-4) and development numbers (NUM-4) someone holds, in a statement a
+        500 of each."""
+        found: set[str] = set()
+        for column, wanted in ((members.c.id_number, id_numbers), (members.c.development_number, development_numbers)):
+            wanted = sorted({w for w in wanted if w})
+            for start in range(0, len(wanted), 500):
+                found.update(await self.session.scalars(select(column).where(column.in_(wanted[start:start + 500]))))
+        return found
 
     async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
         stmt = select(Member).where(members.c.name == name, members.c.mobile == mobile).order_by(members.c.id)

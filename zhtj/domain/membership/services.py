@@ -76,20 +76,33 @@ async def _new_person(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, for
                       branch_id: int | None, password: str | None = None) -> Member:
     """The person and their account (ACC-1: initial password, to be changed at first login; or the password
     a self-reporter chose, ACC-2)."""
-    parsed = idcard.parse(form.id_number or "", today(clock))
-    assert not isinstance(parsed, list)
-    now = clock.now()
-    member = Member(name="", id_number=parsed.value, gender=parsed.gender, birth_date=parsed.birth_date,
-                    branch_id=branch_id, created_at=now, updated_at=now)
-    profile.apply(form, member)
-    uow.members.add(member)
-    await uow.flush()
-    assert member.id is not None
-    secret = password or account_rules.initial_password(parsed.value)
-    uow.accounts.add(Account(member_id=member.id, id_number=parsed.value, must_change_password=password is None,
-                             password_hash=await hasher.hash(secret), created_at=now,
-                             password_changed_at=now if password else None))
+    [member] = await _new_people(uow, clock, hasher, [form], branch_id, password)
     return member
+
+
+async def _new_people(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, forms: list[MemberForm],
+                      branch_id: int | None, password: str | None = None) -> list[Member]:
+    """Checked forms as people with accounts, in one flush for the lot (an import writes hundreds at once)."""
+    now = clock.now()
+    people = []
+    for form in forms:
+        parsed = idcard.parse(form.id_number or "", today(clock))
+        assert not isinstance(parsed, list)
+        member = Member(name="", id_number=parsed.value, gender=parsed.gender, birth_date=parsed.birth_date,
+                        branch_id=branch_id, created_at=now, updated_at=now)
+        profile.apply(form, member)
+        uow.members.add(member)
+        people.append(member)
+    if people:
+        await uow.flush()
+    for member in people:
+        assert member.id is not None
+        secret = (await hasher.hash(password) if password
+                  else hasher.initial_hash(account_rules.initial_password(member.id_number)))
+        uow.accounts.add(Account(member_id=member.id, id_number=member.id_number, password_hash=secret,
+                                 must_change_password=password is None, created_at=now,
+                                 password_changed_at=now if password else None))
+    return people
 
 
 def _post(form: MemberForm, member_id: int, org: Organization) -> CadrePosition:
@@ -109,36 +122,74 @@ async def _secretary_taken(uow: UnitOfWork, org: Organization | None, form: Memb
     if rules.normalize_position(form.position, org_category=org.category) != values.SECRETARY:
         return []
     holders = {p.member_id for p in await uow.members.positions_in(org.id) if p.position == values.SECRETARY}
-    if holders - {person_id}:
-        message = "本组织已有书记，请选择其他职务（更换书记请使用职务变更）"
-        return [Problem("SECRETARY_TAKEN", message, "position", "MEM-12")]
-    return []
+    return [SECRETARY_TAKEN] if holders - {person_id} else []
+
+
+SECRETARY_TAKEN = Problem("SECRETARY_TAKEN", "本组织已有书记，请选择其他职务（更换书记请使用职务变更）", "position",
+                          "MEM-12")
 
 
 async def enter_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
                        branch_id: int | None, form: MemberForm) -> Member:
     """录入团员 (MEM-1..12, NUM-F*, NUM-4): into a branch in scope; every problem of the form at once."""
-    # Scope first (ACC-4, NUM-4 decided): until the viewer may enter into this branch, the form is not read.
+    [entered] = await enter_members(uow=uow, clock=clock, hasher=hasher, viewer=viewer, branch_id=branch_id,
+                                    forms=[form])
+    if isinstance(entered, list):
+        await probing.raise_counted(uow, viewer, entered, clock.now())
+    assert isinstance(entered, Member)
+    await uow.commit()
+    return entered
+
+
+async def enter_members(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
+                        branch_id: int | None, forms: list[MemberForm], minimal: bool = False,
+                        action: str = "enterMember") -> list[Member | list[Problem]]:
+    """录入团员 of one form (enterMember) or many (an import, X-4, with `minimal`: MEM-3) into one branch: the
+    one rule set. Each form gets the member written, or its problems; nothing is committed (the caller
+    commits, and counts the problems that reveal a registered number, NUM-4 decided). Forms of one call must
+    not share an ID number or a development number (an import refuses such rows before, X-4)."""
+    # Scope first (ACC-4, NUM-4 decided): until the viewer may enter into this branch, no form is read.
     branch = await administered_org(uow, viewer, branch_id, "branchId")
     if branch.category not in MEMBER_ORGS:
         raise DomainError.of("BRANCH_REQUIRED", "团员只能录入到团支部；团委、团工委、团总支请录入团干部",
                              "branchId", "MEM-1")
     await probing.refuse_account_if_probing(uow, viewer, clock.now())
     province = await province_name(uow, branch)
-    problems = profile.form_problems(form, today=today(clock), org_category=values.BRANCH, province=province)
-    problems += await uniqueness_problems(uow, viewer, form)
-    problems += await numbering.entry_problems(uow, branch=branch, number=form.development_number,
-                                               occupation=form.occupation, study_status=form.study_status)
-    problems += await _secretary_taken(uow, branch, form)
-    await probing.raise_counted(uow, viewer, problems, clock.now())
+    on = today(clock)
+    # Who holds these numbers, in two statements: a form whose numbers nobody holds has no uniqueness problem.
+    held = await uow.members.taken_numbers([idcard.normalize(f.id_number or "") for f in forms],
+                                           [(f.development_number or "").strip() for f in forms])
+    number_problems = iter(await numbering.entry_problems_many(uow, branch=branch, entries=[
+        (f.development_number, f.occupation, f.study_status) for f in forms]))
+    secretary_named = False
+    results: list[Member | list[Problem]] = []
+    good: list[MemberForm] = []
+    for form in forms:
+        problems = profile.form_problems(form, today=on, org_category=values.BRANCH, province=province,
+                                         minimal=minimal)
+        if held & {idcard.normalize(form.id_number or ""), (form.development_number or "").strip()} - {""}:
+            problems += await uniqueness_problems(uow, viewer, form)
+        problems += next(number_problems)
+        secretary = (bool(form.is_cadre) and rules.normalize_position(form.position, org_category=branch.category)
+                     == values.SECRETARY)
+        problems += await _secretary_taken(uow, branch, form)
+        if secretary and secretary_named and not problems:
+            problems.append(SECRETARY_TAKEN)
+        secretary_named = secretary_named or (secretary and not problems)
+        results.append(problems)
+        if not problems:
+            good.append(form)
     assert branch.id is not None
-    member = await _new_person(uow, clock, hasher, form, branch.id)
-    assert member.id is not None
-    if form.is_cadre:
-        uow.members.add_position(_post(form, member.id, branch))
-    audit.record(uow, clock, viewer.member.id, "enterMember", member, f"Organization:{branch.id}")
-    await uow.commit()
-    return member
+    people = iter(await _new_people(uow, clock, hasher, good, branch.id))
+    for index, problems in enumerate(results):
+        if problems:
+            continue
+        member = results[index] = next(people)
+        assert member.id is not None
+        if forms[index].is_cadre:
+            uow.members.add_position(_post(forms[index], member.id, branch))
+        audit.record(uow, clock, viewer.member.id, action, member, f"Organization:{branch.id}")
+    return results
 
 
 async def existing_person_problems(uow: UnitOfWork, viewer: Viewer, person: Member, name: str,
@@ -155,7 +206,8 @@ async def existing_person_problems(uow: UnitOfWork, viewer: Viewer, person: Memb
 
 
 async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, viewer: Viewer,
-                      org_id: int | None, form: MemberForm) -> Member:
+                      org_id: int | None, form: MemberForm, minimal: bool = False,
+                      action: str = "enterCadre") -> Member:
     """录入团干部 of a committee or leading body (MEM-1, MEM-12). A person already in the system (same ID
     number and name) takes the post in this org as well: one person may be a cadre of several orgs."""
     org = await administered_org(uow, viewer, org_id, "orgId")  # scope first, as in enter_member
@@ -179,7 +231,8 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
             problems.append(Problem("ALREADY_CADRE", "该人员已是本组织的团干部，请使用职务变更", "idNumber", "MEM-12"))
     else:
         province = await province_name(uow, org)
-        problems += profile.form_problems(form, today=today(clock), org_category=category, province=province)
+        problems += profile.form_problems(form, today=today(clock), org_category=category, province=province,
+                                          minimal=minimal)
         problems += await uniqueness_problems(uow, viewer, form)
     problems += await _secretary_taken(uow, org, form, existing.id if existing else None)
     await probing.raise_counted(uow, viewer, problems, clock.now())
@@ -188,7 +241,7 @@ async def enter_cadre(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     assert member.id is not None
     member.is_cadre = True
     uow.members.add_position(_post(form, member.id, org))
-    audit.record(uow, clock, viewer.member.id, "enterCadre", member, f"Organization:{org.id}")
+    audit.record(uow, clock, viewer.member.id, action, member, f"Organization:{org.id}")
     await uow.commit()
     return member
 
@@ -247,7 +300,7 @@ async def update_member(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher
         if account is not None:
             account.id_number = parsed.value
             if account.must_change_password:
-                account.password_hash = await hasher.hash(account_rules.initial_password(parsed.value))
+                account.password_hash = hasher.initial_hash(account_rules.initial_password(parsed.value))
     old_photo = member.verification_photo if id_changed or name_changed else None
     if id_changed or name_changed:
         verification.reset(member)

@@ -3,6 +3,8 @@ releases of occupied numbers (NUM-4)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from zhtj.domain.identity import audit
 from zhtj.domain.identity.scope import administered_org, administers, manages_member, visible_member
 from zhtj.domain.identity.services import Viewer
@@ -70,21 +72,44 @@ async def entry_problems(uow: UnitOfWork, *, branch: Organization | None, number
     under the segment's owner; once the province has segments of that year, a number outside every segment
     is 号段不对) and NUM-3 (the segment's domain fits the person's occupation and study status). A number
     that is not 12 digits is the format rules' (NUM-F*); without a branch in scope nothing is checked."""
-    number = (number or "").strip()
-    if branch is None or not rules.is_segment_number(number):
-        return []
-    segment = await segment_of(uow, number)
-    if segment is None:
-        province = branch.province_id()
-        owner = await uow.organizations.get(province) if province else None
-        if owner is not None and await uow.segments.any_below(int(number[:4]), owner.path):
-            return [rules.OUTSIDE_SEGMENTS]
-        return []
-    holder = await uow.organizations.get(segment.org_id)
-    if holder is None or not is_within(branch.path, holder.path):
-        return [rules.NOT_OUR_SEGMENT]
-    found = rules.entry_domain_problem(segment, occupation=occupation, study_status=study_status)
-    return [found] if found else []
+    [found] = await entry_problems_many(uow, branch=branch, entries=[(number, occupation, study_status)])
+    return found
+
+
+async def entry_problems_many(uow: UnitOfWork, *, branch: Organization | None,
+                              entries: Sequence[tuple[str | None, str | None, str | None]]) -> list[list[Problem]]:
+    """`entry_problems` for many (number, occupation, study status) entered into one branch (an import, X-4):
+    the same rules, with the segments around the numbers of each year read once."""
+    numbers = [(number or "").strip() for number, _, _ in entries]
+    if branch is None:
+        return [[] for _ in entries]
+    years: dict[int, list[str]] = {}
+    for number in numbers:
+        if rules.is_segment_number(number):
+            years.setdefault(int(number[:4]), []).append(number)
+    around = {year: await uow.segments.overlapping(min(found), max(found)) for year, found in years.items()}
+    province_has: dict[int, bool] = {}
+    results: list[list[Problem]] = []
+    for number, (_, occupation, study_status) in zip(numbers, entries, strict=True):
+        if not rules.is_segment_number(number):
+            results.append([])
+            continue
+        year = int(number[:4])
+        segment = rules.innermost([s for s in around[year] if s.start <= number <= s.end])
+        if segment is None:
+            if year not in province_has:
+                province = branch.province_id()
+                owner = await uow.organizations.get(province) if province else None
+                province_has[year] = owner is not None and await uow.segments.any_below(year, owner.path)
+            results.append([rules.OUTSIDE_SEGMENTS] if province_has[year] else [])
+            continue
+        holder = await uow.organizations.get(segment.org_id)
+        if holder is None or not is_within(branch.path, holder.path):
+            results.append([rules.NOT_OUR_SEGMENT])
+            continue
+        found = rules.entry_domain_problem(segment, occupation=occupation, study_status=study_status)
+        results.append([found] if found else [])
+    return results
 
 
 async def _managed_member(uow: UnitOfWork, viewer: Viewer, member_id: int | None) -> Member:

@@ -24,6 +24,8 @@ from zhtj.domain.transfers.model import Transfer, TransferStep
 
 class PasswordHasher(Protocol):
     async def hash(self, password: str) -> str: ...
+    def initial_hash(self, password: str) -> str:
+        """ACC-1: an initial password (derived from the ID number); fast to make, as slow as hash to check."""
     async def verify(self, password_hash: str, password: str) -> bool: ...
     async def spend_like_verify(self, password: str) -> None:
         """Takes as long as a real check, for an ID number without an account."""
@@ -112,6 +114,9 @@ class OrganizationRepository(Protocol):
         """The sibling just before (upward) or just after the org."""
     async def pending_branch(self, parent_id: int) -> Organization | None:
         """The 待接转团支部 under a parent, if there is one (ORG-7)."""
+    async def branches_below(self, path: str, names: Sequence[str] | None = None,
+                             limit: int = 5000) -> list[Organization]:
+        """Branches that take members at or under the path, by full name when given (X-4)."""
     async def school_code_below(self, path: str) -> bool:
         """Whether an org under the one at `path` (itself left out) has a school code (ORG-5)."""
     async def move_subtree(self, org: Organization, new_parent: Organization) -> None:
@@ -136,6 +141,11 @@ class MemberRepository(Protocol):
     async def by_development_number(self, number: str) -> Member | None: ...
     async def by_name_and_mobile(self, name: str, mobile: str) -> list[Member]:
         """People with this name and mobile, at most 50 (NUM-7's batch upload)."""
+    async def by_id_numbers(self, id_numbers: Sequence[str]) -> list[Member]: ...
+    async def taken_numbers(self, id_numbers: list[str], development_numbers: list[str]) -> set[str]:
+        """Which of these ID numbers and development numbers someone holds (MEM-4, NUM-4)."""
+    async def in_subtree(self, path: str, limit: int) -> list[tuple[Member, str]]:
+        """Members of the branches at or under the path, with the branch's full name (X-4 exports)."""
     async def delete(self, member: Member) -> None: ...
     async def delete_positions_in(self, org_id: int) -> None: ...
     async def count_posted_only_in(self, org_id: int) -> int:

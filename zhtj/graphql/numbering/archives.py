@@ -17,6 +17,7 @@ from zhtj.domain.membership.model import Member
 from zhtj.domain.numbering import archives, rules
 from zhtj.domain.numbering.model import Archive
 from zhtj.domain.shared.errors import DomainError
+from zhtj.graphql import uploads
 from zhtj.graphql.context import Context
 from zhtj.graphql.errors import UserError, user_errors
 from zhtj.graphql.ids import decode_id, encode_id
@@ -70,12 +71,8 @@ async def archive_of(info: Info[Context, Any], member: Member) -> ArchiveType | 
 
 
 async def read_upload(upload: Any) -> bytes:
-    """At most one byte past the 15 MB limit is read: the limit counts the bytes, not a declared size.
-    Anything but a file (a string sent in JSON instead of a multipart part) reads as an empty file."""
-    if not hasattr(upload, "read"):
-        return b""
-    content = await upload.read(rules.ARCHIVE_MAX_BYTES + 1)
-    return content if isinstance(content, bytes) else b""
+    """At most one byte past the 15 MB limit (NUM-6) is read (uploads.read_upload)."""
+    return await uploads.read_upload(upload, rules.ARCHIVE_MAX_BYTES)
 
 
 async def upload(info: Info[Context, Any], member_id: int | None, content: bytes, *, replacing: bool = False,

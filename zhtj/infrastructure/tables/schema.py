@@ -237,6 +237,27 @@ downloads = Table(
     Column("expires_at", UtcDateTime, nullable=False),
 )
 
+# an import running or done, polled by its account (rowsDone/rowsTotal); the rows it entered commit with
+# its progress, so rows_done never counts a row that is not there.
+import_jobs = Table(
+    "import_jobs", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("account_id", BigId, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("rows_total", Integer, nullable=False),
+    Column("rows_done", Integer, nullable=False),
+    Column("imported", Integer, nullable=False),
+    Column("already_entered", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("failed_download_id", String(43), nullable=True),
+    Column("message", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+)
+
 password_reset_codes = Table(
     "password_reset_codes", metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),

@@ -40,6 +40,7 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.graphql.search.queries import SearchQuery
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
@@ -48,7 +49,7 @@ NODE_TYPES: dict[str, type[Any]] = {
 
 
 @strawberry.type
-class Query(IdentityQuery, OrganizationQuery, MigrationQuery):
+class Query(IdentityQuery, OrganizationQuery, MigrationQuery, SearchQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from zhtj.infrastructure.rows import RowReader
+from zhtj.infrastructure.search_index import IndexingSession
 
 WRITE_OPTION = "zhtj_write"
 READ_OPTION = "zhtj_read"
@@ -78,6 +79,8 @@ def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Databa
     return Database(
         engine=engine,
         read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False, info={"rows": rows}),
-        write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False),
+        write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False,
+                                          sync_session_class=IndexingSession),  # keeps the search index
+
         rows=rows,
     )

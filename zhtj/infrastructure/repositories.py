@@ -17,6 +17,7 @@ from zhtj.domain.numbering.model import RELEASE_PENDING, Archive, NumberRelease,
 from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
 from zhtj.domain.shared import values
 from zhtj.domain.shared.ports import TokenHolder
+from zhtj.infrastructure import search_index
 from zhtj.infrastructure.tables.schema import (
     accounts,
     admin_codes,
@@ -176,6 +177,7 @@ class SqlOrganizations(_Repository):
             ),
             execution_options={"synchronize_session": False},
         )
+        await self.session.run_sync(lambda s: search_index.move_paths(s.connection(), old_path, new_path))
         # Objects already loaded in this session are read again, so none keeps a stale path.
         for obj in list(self.session.identity_map.values()):
             if isinstance(obj, Organization) and obj.path.startswith(old_path):
@@ -204,11 +206,14 @@ class SqlMembers(_Repository):
 
     async def move_branch(self, from_branch_id: int, to_branch_id: int) -> int:
         await self.session.flush()
+        moved = await self.session.run_sync(lambda s: search_index.member_ids_where(
+            s.connection(), members.c.branch_id == from_branch_id, members.c.status == ACTIVE))
         result = await self.session.execute(
             update(members).where(members.c.branch_id == from_branch_id, members.c.status == ACTIVE)
             .values(branch_id=to_branch_id),
             execution_options={"synchronize_session": "fetch"},
         )
+        await self.session.run_sync(lambda s: search_index.reindex_members(s.connection(), moved))
         return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
     async def lock(self, member_id: int) -> Member | None:
@@ -261,8 +266,10 @@ class SqlMembers(_Repository):
 
     async def delete_positions_in(self, org_id: int) -> None:
         await self.session.flush()
+        posted = await self.session.run_sync(lambda s: search_index.posted_member_ids(s.connection(), org_id))
         await self.session.execute(delete(cadre_positions).where(cadre_positions.c.org_id == org_id),
                                    execution_options={"synchronize_session": "fetch"})
+        await self.session.run_sync(lambda s: search_index.reindex_members(s.connection(), posted))
 
 
 class SqlAdmins(_Repository):

@@ -299,6 +299,25 @@ member_archives = Table(
     Index(None, "status"),
 )
 
+# X-1 search index (decision 0025): a row per term of a person's name and per org path where they are found
+# (their branch, the orgs of their posts); a row per 1-2 character gram of an org's full name. The primary key
+# (term, path, ...) is the lookup: one term, one range of paths under the viewer's org.
+member_search = Table(
+    "member_search", metadata,
+    Column("term", String(60), primary_key=True),
+    Column("path", path_type(400), primary_key=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "member_id"),
+)
+
+org_search = Table(
+    "org_search", metadata,
+    Column("term", String(4), primary_key=True),
+    Column("path", path_type(400), primary_key=True),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "org_id"),
+)
+
 mapper_registry = registry()
 _started = False
 

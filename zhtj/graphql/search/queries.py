@@ -1,0 +1,95 @@
+"""Query.search (X-1): thin; the routing is domain/search/query.py, the lookups infrastructure/search.py."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from zhtj.domain.membership.model import ACTIVE, Member
+from zhtj.domain.search import query
+from zhtj.graphql.context import Context
+from zhtj.graphql.membership.types import MemberType, _administered
+from zhtj.graphql.numbering.archives import ArchiveType, archive_of
+from zhtj.graphql.organization.types import OrganizationType
+from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.infrastructure import search as index
+
+
+@strawberry.type(name="SearchResult", description="全局搜索 (X-1): what lies under the viewer's orgs, ranked exact "
+                                                   "before partial, nearer orgs first. A hit's breadcrumb is "
+                                                   "`branch { ancestors }` (a person) or `ancestors` (an org).")
+class SearchResult:
+    organizations: list[OrganizationType] = strawberry.field(
+        description="团组织: orgs whose full name contains the text (any part of it).")
+    members: list[MemberType] = strawberry.field(
+        description="团员: people by name (any part, pinyin or initials), by ID number (an audited full read) or by "
+                    "development number.")
+    archives: list[ArchiveType] = strawberry.field(description="电子档案 of the development number's member.")
+    too_many: bool = strawberry.field(description="结果过多: more hits than returned; add an org name.")
+    hint: str | None = strawberry.field(description="结果过多，请输入组织名称或省份等信息辅助搜索, with tooMany.")
+
+
+def _empty() -> SearchResult:
+    return SearchResult(organizations=[], members=[], archives=[], too_many=False, hint=None)
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(description="全局搜索 (X-1), routed by the text's shape: an 18-character ID number finds the "
+                                  "person (an audited full read, counted like idNumber); a 12-digit number the "
+                                  "development number's member and e-archive; anything else people by name "
+                                  "(全拼 zhangwei and initials zw too) and orgs by any part of their full name, "
+                                  "every further word narrowing to orgs whose names contain it (张伟 海淀). Only "
+                                  "what lies under the orgs you administer.")
+    async def search(
+        self, info: Info[Context, Any],
+        text: Annotated[str, strawberry.argument(description="搜索内容: an ID number, a development number, or a "
+                                                             "name or part of an org's full name, then any "
+                                                             "narrowing words.")],
+        first: Annotated[int, strawberry.argument(description="每类条数: people and orgs each, 1-100.")
+                         ] = 20,
+    ) -> SearchResult:
+        ctx = info.context
+        viewer = ctx.require_viewer()
+        if not 0 < first <= MAX_PAGE:
+            raise BadPageRequest(f"first 须在 1 到 {MAX_PAGE} 之间")
+        asked = query.read(text)
+        scopes = index.outermost(viewer.admin_paths) if not viewer.is_restricted else []
+        if asked.route is query.Route.EMPTY or not scopes:
+            return _empty()
+        if asked.route is query.Route.ID_NUMBER:
+            async with ctx.read() as session:
+                member = await index.by_id_number(session, asked.value)
+            if member is None or member.status != ACTIVE or not await _administered(info, member):
+                return _empty()  # out of scope answers exactly like nobody (ACC-4)
+            ctx.count_full_read()  # the whole number was typed and confirmed: a full read (decision 0018)
+            await ctx.audit("searchIdNumber", f"Member:{member.id}")
+            return SearchResult(organizations=[], members=[MemberType.from_domain(member)], archives=[],
+                                too_many=False, hint=None)
+        if asked.route is query.Route.DEVELOPMENT_NUMBER:
+            async with ctx.read() as session:
+                member = await index.by_development_number(session, asked.value)
+            if member is None or member.status != ACTIVE or not await _in_scope(info, member):
+                return _empty()
+            archive = await archive_of(info, member)
+            return SearchResult(organizations=[], members=[MemberType.from_domain(member)],
+                                archives=[archive] if archive else [], too_many=False, hint=None)
+        async with ctx.read() as session:
+            cut = False
+            if asked.narrowing:
+                scopes, cut = await index.narrow(session, asked.narrowing, scopes)
+            people, many_people = await index.find_members(session, asked.value, scopes, first)
+            orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(
+                session, asked.value, scopes, first)
+        too_many = cut or many_people or many_orgs
+        return SearchResult(
+            organizations=[OrganizationType.from_domain(o) for o in orgs],
+            members=[MemberType.from_domain(m) for m, _ in people], archives=[],
+            too_many=too_many, hint=query.TOO_MANY_HINT if too_many else None)
+
+
+async def _in_scope(info: Info[Context, Any], member: Member) -> bool:
+    """X-1: development numbers of new members below the viewer's orgs: an admin over the branch or a post."""
+    return await _administered(info, member)

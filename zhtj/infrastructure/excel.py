@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -28,6 +29,19 @@ def admin_code_rows(issued: Sequence[IssuedCode]) -> list[tuple[str, ...]]:
              i.note or ADMIN_CODE_NOTE) for i in issued]
 
 
+# X-3: entry progress, a row per direct child and a total row; numbers stay numbers.
+PROGRESS_HEADER = ("组织全称", "团支部总数", "达标团支部数", "团支部达标率", "录入团员数", "信息完整团员数",
+                   "团员信息完整率", "基层组织总数", "录入团干部数", "信息完整团干部数")
+PROGRESS_TOTAL = "合计"
+
+
+def progress_rows(named: Sequence[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    """(name, tally) pairs, each tally with the counts of domain/progress/model.py's Tally."""
+    return [(name, t.branches_total, t.branches_complete, t.branches_complete_share, t.members_entered,
+             t.members_complete, t.members_complete_share, t.grassroots_total, t.cadres_entered, t.cadres_complete)
+            for name, t in named]
+
+
 def display_width(text: str) -> int:
     """Columns a text takes on screen: Chinese characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -46,7 +60,7 @@ def as_text(cell: Cell) -> None:
             cell.quotePrefix = True
 
 
-def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """One sheet: a bold, frozen header row, every cell text (never a formula), each column as wide as its
     widest cell."""
     book = Workbook()

@@ -213,7 +213,8 @@ class SqlMembers(_Repository):
             .values(branch_id=to_branch_id),
             execution_options={"synchronize_session": "fetch"},
         )
-        await self.session.run_sync(lambda s: search_index.reindex_members(s.connection(), moved))
+        both = [from_branch_id, to_branch_id]
+        await self.session.run_sync(lambda s: search_index.after_bulk(s.connection(), moved, both))
         return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
     async def lock(self, member_id: int) -> Member | None:
@@ -269,7 +270,7 @@ class SqlMembers(_Repository):
         posted = await self.session.run_sync(lambda s: search_index.posted_member_ids(s.connection(), org_id))
         await self.session.execute(delete(cadre_positions).where(cadre_positions.c.org_id == org_id),
                                    execution_options={"synchronize_session": "fetch"})
-        await self.session.run_sync(lambda s: search_index.reindex_members(s.connection(), posted))
+        await self.session.run_sync(lambda s: search_index.after_bulk(s.connection(), posted, [org_id]))
 
 
 class SqlAdmins(_Repository):

@@ -17,6 +17,7 @@ from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.organization.model import Organization, subtree_bounds
 from zhtj.domain.search import terms
 from zhtj.domain.shared.values import NO_POSITION
+from zhtj.infrastructure import progress_counters
 from zhtj.infrastructure.tables.schema import cadre_positions, member_search, members, org_search, organizations
 
 _MEMBER_FIELDS = ("name", "branch_id", "status")
@@ -25,7 +26,13 @@ _ORG_FIELDS = ("full_name", "path")
 
 
 class IndexingSession(Session):
-    """The write sessions' class: the after-flush hook below is listened for on it once."""
+    """The write sessions' class: the flush hooks below (the search index, and the X-3 counters of
+    progress_counters.py) are listened for on it once."""
+
+
+@event.listens_for(IndexingSession, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    progress_counters.before_flush(session)
 
 
 def _changed(obj: object, names: Iterable[str]) -> bool:
@@ -55,6 +62,14 @@ def _after_flush(session: Session, _context: Any) -> None:
         reindex_members(conn, member_ids)
     if org_ids:
         reindex_orgs(conn, org_ids)
+    progress_counters.after_flush(session)
+
+
+def after_bulk(conn: Connection, member_ids: Iterable[int], org_ids: Iterable[int]) -> None:
+    """A bulk statement changed these people's branch or posts, and these orgs' people or posts."""
+    ids = list(member_ids)
+    reindex_members(conn, ids)
+    progress_counters.recount(conn, ids, org_ids)
 
 
 def reindex_members(conn: Connection, member_ids: Iterable[int]) -> None:

@@ -318,6 +318,24 @@ org_search = Table(
     Index(None, "org_id"),
 )
 
+# X-3 live counters (decision 0026): whether each person's profile is complete (MEM-16), and per org the
+# counts the progress of every org above it adds up; both kept in the transaction of the change.
+member_completeness = Table(
+    "member_completeness", metadata,
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("complete", Boolean, nullable=False),
+)
+
+org_progress = Table(
+    "org_progress", metadata,
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Column("members", Integer, nullable=False),
+    Column("members_complete", Integer, nullable=False),
+    Column("people_complete", Integer, nullable=False),
+    Column("cadres", Integer, nullable=False),
+    Column("cadres_complete", Integer, nullable=False),
+)
+
 mapper_registry = registry()
 _started = False
 

@@ -1,4 +1,4 @@
-"""the X-1 search index (decision 0025), filled from the tables
+"""the X-1 search index (decision 0025) and the X-3 progress counters (decision 0026), filled from the tables
 
 Revision ID: 0008
 Revises: 0006
@@ -44,12 +44,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("term", "path", "org_id", name=op.f("pk_org_search")),
     )
     op.create_index(op.f("ix_org_search_org_id"), "org_search", ["org_id"])
-    from zhtj.infrastructure.search_index import rebuild
+    op.create_table(
+        "member_completeness",
+        sa.Column("member_id", BigId, nullable=False),
+        sa.Column("complete", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_member_completeness_member_id_members"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_member_completeness")),
+    )
+    op.create_table(
+        "org_progress",
+        sa.Column("org_id", BigId, nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False)
+          for name in ("members", "members_complete", "people_complete", "cadres", "cadres_complete")),
+        sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], name=op.f("fk_org_progress_org_id_organizations"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("org_id", name=op.f("pk_org_progress")),
+    )
+    from zhtj.infrastructure import progress_counters, search_index
 
-    rebuild(op.get_bind())
+    search_index.rebuild(op.get_bind())
+    progress_counters.rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_table("org_progress")
+    op.drop_table("member_completeness")
     op.drop_index(op.f("ix_org_search_org_id"), table_name="org_search")
     op.drop_table("org_search")
     op.drop_index(op.f("ix_member_search_member_id"), table_name="member_search")

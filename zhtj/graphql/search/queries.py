@@ -65,6 +65,8 @@ class SearchQuery:
             if member is None or member.status != ACTIVE or not await _administered(info, member):
                 return _empty()  # out of scope answers exactly like nobody (ACC-4)
             ctx.count_full_read()  # the whole number was typed and confirmed: a full read (decision 0018)
+            async with ctx.reader.lock:  # one connection at a time: the audit's write never waits on our read
+                await ctx.reader.close_session()
             await ctx.audit("searchIdNumber", f"Member:{member.id}")
             return SearchResult(organizations=[], members=[MemberType.from_domain(member)], archives=[],
                                 too_many=False, hint=None)

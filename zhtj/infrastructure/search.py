@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, bindparam, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.membership.model import ACTIVE, Member
 from zhtj.domain.organization.model import Organization, is_within, subtree_bounds
 from zhtj.domain.search import rank, terms
+from zhtj.infrastructure.rows import build, reader_of
 from zhtj.infrastructure.tables.schema import member_search, members, org_search, organizations
 
 CANDIDATES = 200  # rows read per list before ranking; more means tooMany
@@ -66,55 +67,129 @@ async def narrow(session: AsyncSession, words: Sequence[str], scopes: Sequence[s
     return list(scopes), cut
 
 
+MAX_PREBUILT_SCOPES = 4  # statements are built once per number of scope ranges; more go through the ORM
+_M, _O = [c.key for c in members.c], [c.key for c in organizations.c]
+
+
+def _ranges(column: Any, count: int) -> Any:
+    """`count` subtrees as bound ranges: lo0 <= path < hi0 OR …"""
+    parts = [and_(column >= bindparam(f"lo{i}", type_=column.type), column < bindparam(f"hi{i}", type_=column.type))
+             for i in range(count)]
+    return or_(*parts) if count > 1 else parts[0]
+
+
+def _range_values(scopes: Sequence[str]) -> dict[str, str]:
+    values = {}
+    for i, (low, high) in enumerate(map(subtree_bounds, scopes)):
+        values[f"lo{i}"], values[f"hi{i}"] = low, high
+    return values
+
+
+def _member_statement(count: int) -> Any:
+    t = member_search.c
+    parts = [select(t.member_id, t.path, literal_column(str(kind)).label("kind"))
+             .where(t.term.in_(bindparam(name, type_=t.term.type, expanding=True)), _ranges(t.path, count))
+             .limit(bindparam("cap")).subquery()
+             for kind, name in ((0, "exact"), (1, "partial"))]
+    found = union_all(*(select(p.c.member_id, p.c.path, p.c.kind) for p in parts)).subquery()
+    return (select(found.c.kind, found.c.path, *members.c, *organizations.c)
+            .join(members, members.c.id == found.c.member_id)
+            .outerjoin(organizations, organizations.c.id == members.c.branch_id)
+            .where(members.c.status == ACTIVE))
+
+
+def _org_statement(count: int, grouped: bool) -> Any:
+    t = org_search.c
+    hits = select(t.org_id).where(t.term.in_(bindparam("grams", type_=t.term.type, expanding=True)),
+                                  _ranges(t.path, count))
+    if grouped:
+        hits = hits.group_by(t.org_id).having(func.count(t.term.distinct()) == bindparam("n"))
+    found = hits.limit(bindparam("cap")).subquery()
+    stmt = select(*organizations.c).join(found, found.c.org_id == organizations.c.id)
+    if grouped:
+        stmt = stmt.where(organizations.c.full_name.like(bindparam("pattern", type_=String()), escape="/"))
+    return stmt
+
+
+MEMBER_STATEMENTS = {n: _member_statement(n) for n in range(1, MAX_PREBUILT_SCOPES + 1)}
+ORG_STATEMENTS = {(n, g): _org_statement(n, g) for n in range(1, MAX_PREBUILT_SCOPES + 1) for g in (False, True)}
+PERSON_BY = {name: select(*members.c, *organizations.c)
+             .outerjoin(organizations, organizations.c.id == members.c.branch_id)
+             .where(getattr(members.c, name) == bindparam("value", type_=getattr(members.c, name).type))
+             for name in ("id_number", "development_number")}
+
+
+def _like(word: str) -> str:
+    return "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
 async def find_orgs(session: AsyncSession, word: str, scopes: Sequence[str], first: int
                     ) -> tuple[list[Organization], bool]:
+    """Orgs in the scopes whose full name contains the word, ranked; one statement."""
     if not word or not scopes:
         return [], False
-    found = await org_hits(session, word, scopes, CANDIDATES + 1)
-    ids = [i for i, _ in found]
-    loaded = list(await session.scalars(select(Organization).where(organizations.c.id.in_(ids)))) if ids else []
+    grams = terms.org_lookup(word)
+    grouped = len(grams) > 1
+    if len(scopes) <= MAX_PREBUILT_SCOPES:
+        params: dict[str, Any] = {"grams": grams, "cap": CANDIDATES + 1, **_range_values(scopes)}
+        if grouped:
+            params.update(n=len(grams), pattern=_like(word))
+        loaded = await reader_of(session).objects(session, Organization, ORG_STATEMENTS[len(scopes), grouped],
+                                                  params)
+    else:
+        t = org_search.c
+        hits = select(t.org_id).where(t.term.in_(grams), _in_scopes(t.path, scopes))
+        if grouped:
+            hits = hits.group_by(t.org_id).having(func.count(t.term.distinct()) == len(grams))
+        found = hits.limit(CANDIDATES + 1).subquery()
+        stmt = select(Organization).join(found, found.c.org_id == organizations.c.id)
+        if grouped:
+            stmt = stmt.where(organizations.c.full_name.contains(word, autoescape=True))
+        loaded = list(await session.scalars(stmt))
     loaded.sort(key=lambda o: rank.org_rank(o.full_name, o.short_name, word, o.path))
-    return loaded[:first], len(found) > first
+    return loaded[:first], len(loaded) > first
 
 
 async def find_members(session: AsyncSession, word: str, scopes: Sequence[str], first: int
-                       ) -> tuple[list[tuple[Member, str]], bool]:
-    """(member, the path where found) by name: the whole name first, then any part of it; pinyin and initials."""
+                       ) -> tuple[list[tuple[Member, Organization | None]], bool]:
+    """(member, their branch) by name: the whole name first, then any part of it; pinyin and initials. One
+    statement: the whole-name rows and the part rows, each LIMITed, joined to the people and their branches."""
     if not word or not scopes:
         return [], False
     looked_up, check = terms.name_lookup(word)
     exact = [terms.PINYIN + word] if word.isascii() else [terms.EXACT + word]
-    t = member_search.c
-    best: dict[int, tuple[tuple[int, int, str], str]] = {}
-    read = 0
-    for group, is_exact in ((exact, True), ([x for x in looked_up if x not in exact], False)):
-        if not group:
+    partial = [x for x in looked_up if x not in exact]  # never empty: a part of the name, or the initials
+    if len(scopes) <= MAX_PREBUILT_SCOPES:
+        params = {"exact": exact, "partial": partial, "cap": CANDIDATES + 1, **_range_values(scopes)}
+        rows = await reader_of(session).rows(session, MEMBER_STATEMENTS[len(scopes)], params)
+    else:
+        rows = []
+        for start in range(0, len(scopes), MAX_PREBUILT_SCOPES):  # a few statements of up to 4 subtrees
+            chunk = scopes[start:start + MAX_PREBUILT_SCOPES]
+            statement = MEMBER_STATEMENTS[len(chunk)]
+            params = {"exact": exact, "partial": partial, "cap": CANDIDATES + 1, **_range_values(chunk)}
+            rows += await reader_of(session).rows(session, statement, params)
+    width = len(_M)
+    best: dict[int, tuple[tuple[int, int, str, int], Member, Organization | None]] = {}
+    for row in rows:
+        kind, path = row[0], row[1]
+        member = build(Member, _M, row[2:2 + width])
+        if check and word not in member.name:
             continue
-        stmt = select(t.member_id, t.path).where(t.term.in_(group), _in_scopes(t.path, scopes)).limit(CANDIDATES + 1)
-        rows = (await session.execute(stmt)).all()
-        read += len(rows)
-        for member_id, path in rows:
-            key = (0 if is_exact else 1, rank.depth_of(path), "")
-            if member_id not in best or key < best[member_id][0]:
-                best[member_id] = (key, path)
-    if not best:
-        return [], False
-    stmt = select(Member).where(members.c.id.in_(list(best)), members.c.status == ACTIVE) if best else None
-    people = {m.id: m for m in await session.scalars(stmt)} if stmt is not None else {}
-    hits = []
-    for member_id, (key, path) in best.items():
-        member = people.get(member_id)
-        if member is None or (check and word not in member.name):
-            continue
-        exact_name = key[0] == 0 or member.name == word
-        hits.append(((0 if exact_name else 1, key[1], member.name, member_id), member, path))
-    hits.sort(key=lambda h: h[0])
-    return [(m, p) for _, m, p in hits[:first]], len(hits) > first or read > CANDIDATES
+        home = build(Organization, _O, row[2 + width:]) if row[2 + width] is not None else None
+        exact_name = int(kind) == 0 or member.name == word
+        key = (0 if exact_name else 1, rank.depth_of(path), member.name, member.id or 0)
+        if member.id not in best or key < best[member.id or 0][0]:
+            best[member.id or 0] = (key, member, home)
+    hits = sorted(best.values(), key=lambda h: h[0])
+    return [(m, home) for _, m, home in hits[:first]], len(hits) > first or len(rows) > 2 * CANDIDATES
 
 
-async def by_id_number(session: AsyncSession, id_number: str) -> Member | None:
-    return await session.scalar(select(Member).where(members.c.id_number == id_number))
-
-
-async def by_development_number(session: AsyncSession, number: str) -> Member | None:
-    return await session.scalar(select(Member).where(members.c.development_number == number))
+async def person_by(session: AsyncSession, column: str, value: str) -> tuple[Member, Organization | None] | None:
+    """The person with this ID number or development number, and their branch: one lookup."""
+    found = await reader_of(session).rows(session, PERSON_BY[column], {"value": value}, lookup=True)
+    if not found:
+        return None
+    width = len(_M)
+    row = found[0]
+    return build(Member, _M, row[:width]), (build(Organization, _O, row[width:]) if row[width] is not None else None)

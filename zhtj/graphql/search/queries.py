@@ -7,7 +7,10 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from zhtj.domain.identity.scope import administers
+from zhtj.domain.identity.services import Viewer
 from zhtj.domain.membership.model import ACTIVE, Member
+from zhtj.domain.organization.model import Organization
 from zhtj.domain.search import query
 from zhtj.graphql.context import Context
 from zhtj.graphql.membership.types import MemberType, _administered
@@ -61,9 +64,10 @@ class SearchQuery:
             return _empty()
         if asked.route is query.Route.ID_NUMBER:
             async with ctx.read() as session:
-                member = await index.by_id_number(session, asked.value)
-            if member is None or member.status != ACTIVE or not await _administered(info, member):
+                found = await index.person_by(session, "id_number", asked.value)
+            if found is None or not await _in_scope(info, viewer, *found):
                 return _empty()  # out of scope answers exactly like nobody (ACC-4)
+            member = found[0]
             ctx.count_full_read()  # the whole number was typed and confirmed: a full read (decision 0018)
             async with ctx.reader.lock:  # one connection at a time: the audit's write never waits on our read
                 await ctx.reader.close_session()
@@ -72,11 +76,11 @@ class SearchQuery:
                                 too_many=False, hint=None)
         if asked.route is query.Route.DEVELOPMENT_NUMBER:
             async with ctx.read() as session:
-                member = await index.by_development_number(session, asked.value)
-            if member is None or member.status != ACTIVE or not await _in_scope(info, member):
+                found = await index.person_by(session, "development_number", asked.value)
+            if found is None or not await _in_scope(info, viewer, *found):
                 return _empty()
-            archive = await archive_of(info, member)
-            return SearchResult(organizations=[], members=[MemberType.from_domain(member)],
+            archive = await archive_of(info, found[0])
+            return SearchResult(organizations=[], members=[MemberType.from_domain(found[0])],
                                 archives=[archive] if archive else [], too_many=False, hint=None)
         async with ctx.read() as session:
             cut = False
@@ -86,12 +90,26 @@ class SearchQuery:
             orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(
                 session, asked.value, scopes, first)
         too_many = cut or many_people or many_orgs
+        _prime(ctx, [home for _, home in people] + list(orgs))
         return SearchResult(
             organizations=[OrganizationType.from_domain(o) for o in orgs],
             members=[MemberType.from_domain(m) for m, _ in people], archives=[],
             too_many=too_many, hint=query.TOO_MANY_HINT if too_many else None)
 
 
-async def _in_scope(info: Info[Context, Any], member: Member) -> bool:
-    """X-1: development numbers of new members below the viewer's orgs: an admin over the branch or a post."""
+def _prime(ctx: Context, orgs: list[Organization | None]) -> None:
+    """The orgs a hit's row shows (its branch, the org itself) were read with it: no second lookup."""
+    for org in orgs:
+        if org is not None and org.id is not None:
+            ctx.loaders.org_by_id.prime(org.id, org)
+
+
+async def _in_scope(info: Info[Context, Any], viewer: Viewer, member: Member, branch: Organization | None) -> bool:
+    """X-1, ACC-4: a member (not a self-report) under the viewer's orgs: by their branch, read with them, or
+    else by a post (the same check as Member.idNumber's)."""
+    if member.status != ACTIVE:
+        return False
+    _prime(info.context, [branch])
+    if branch is not None and administers(viewer, branch):
+        return True
     return await _administered(info, member)

@@ -95,3 +95,25 @@ async def test_x1_index_follows_every_change(db, uow, hasher, clock, root):
         await uow.commit()
     people, _ = await assert_current(db)
     assert not names_at(people, person.id)
+
+
+async def test_x1_many_subtrees_answer_like_one_each(db, uow, hasher, clock, root):
+    """More scopes than the prebuilt statements hold (an admin of many orgs, a narrowing word matching many
+    subtrees) go in chunks, and find what each subtree finds alone."""
+    from zhtj.infrastructure import search
+
+    province = await add_org(uow, root, "北京市")
+    branches = [await add_org(uow, province, f"第{i}团支部", category="团支部", full_name=f"海淀第{i}团支部")
+                for i in range(6)]
+    for branch in branches:
+        await add_person(uow, hasher, clock, name="张伟", branch=branch)
+    scopes = [b.path for b in branches]
+    async with db.read_sessions() as session:
+        together, many = await search.find_members(session, "张伟", scopes, 20)
+        alone = [(await search.find_members(session, "张伟", [p], 20))[0] for p in scopes]
+        orgs, _ = await search.find_orgs(session, "海淀第", scopes, 20)
+        one_org = [(await search.find_orgs(session, "海淀第", [p], 20))[0] for p in scopes]
+    assert sorted(together) == sorted(i for hits in alone for i in hits)
+    assert len(together) == 6 and not many
+    expected = sorted(b.id for b in branches)
+    assert sorted(o.id for o in orgs) == sorted(o.id for hits in one_org for o in hits) == expected

@@ -92,10 +92,8 @@ def _member_statement(count: int) -> Any:
              .limit(bindparam("cap")).subquery()
              for kind, name in ((0, "exact"), (1, "partial"))]
     found = union_all(*(select(p.c.member_id, p.c.path, p.c.kind) for p in parts)).subquery()
-    return (select(found.c.kind, found.c.path, *members.c, *organizations.c)
-            .join(members, members.c.id == found.c.member_id)
-            .outerjoin(organizations, organizations.c.id == members.c.branch_id)
-            .where(members.c.status == ACTIVE))
+    return (select(found.c.kind, found.c.path, members.c.id, members.c.name)
+            .join(members, members.c.id == found.c.member_id).where(members.c.status == ACTIVE))
 
 
 def _org_statement(count: int, grouped: bool) -> Any:
@@ -151,38 +149,28 @@ async def find_orgs(session: AsyncSession, word: str, scopes: Sequence[str], fir
 
 
 async def find_members(session: AsyncSession, word: str, scopes: Sequence[str], first: int
-                       ) -> tuple[list[tuple[Member, Organization | None]], bool]:
-    """(member, their branch) by name: the whole name first, then any part of it; pinyin and initials. One
-    statement: the whole-name rows and the part rows, each LIMITed, joined to the people and their branches."""
+                       ) -> tuple[list[int], bool]:
+    """The ids of people found by name, ranked: the whole name first, then any part of it; pinyin and initials.
+    One statement: the whole-name rows and the part rows, each LIMITed, with each person's name."""
     if not word or not scopes:
         return [], False
     looked_up, check = terms.name_lookup(word)
     exact = [terms.PINYIN + word] if word.isascii() else [terms.EXACT + word]
     partial = [x for x in looked_up if x not in exact]  # never empty: a part of the name, or the initials
-    if len(scopes) <= MAX_PREBUILT_SCOPES:
-        params = {"exact": exact, "partial": partial, "cap": CANDIDATES + 1, **_range_values(scopes)}
-        rows = await reader_of(session).rows(session, MEMBER_STATEMENTS[len(scopes)], params)
-    else:
-        rows = []
-        for start in range(0, len(scopes), MAX_PREBUILT_SCOPES):  # a few statements of up to 4 subtrees
-            chunk = scopes[start:start + MAX_PREBUILT_SCOPES]
-            statement = MEMBER_STATEMENTS[len(chunk)]
-            params = {"exact": exact, "partial": partial, "cap": CANDIDATES + 1, **_range_values(chunk)}
-            rows += await reader_of(session).rows(session, statement, params)
-    width = len(_M)
-    best: dict[int, tuple[tuple[int, int, str, int], Member, Organization | None]] = {}
-    for row in rows:
-        kind, path = row[0], row[1]
-        member = build(Member, _M, row[2:2 + width])
-        if check and word not in member.name:
+    rows = []
+    for start in range(0, len(scopes), MAX_PREBUILT_SCOPES):  # one statement, or chunks of 4 subtrees
+        chunk = scopes[start:start + MAX_PREBUILT_SCOPES]
+        params = {"exact": exact, "partial": partial, "cap": CANDIDATES + 1, **_range_values(chunk)}
+        rows += await reader_of(session).rows(session, MEMBER_STATEMENTS[len(chunk)], params)
+    best: dict[int, tuple[int, int, str, int]] = {}
+    for kind, path, member_id, name in rows:
+        if check and word not in name:
             continue
-        home = build(Organization, _O, row[2 + width:]) if row[2 + width] is not None else None
-        exact_name = int(kind) == 0 or member.name == word
-        key = (0 if exact_name else 1, rank.depth_of(path), member.name, member.id or 0)
-        if member.id not in best or key < best[member.id or 0][0]:
-            best[member.id or 0] = (key, member, home)
-    hits = sorted(best.values(), key=lambda h: h[0])
-    return [(m, home) for _, m, home in hits[:first]], len(hits) > first or len(rows) > 2 * CANDIDATES
+        key = (0 if int(kind) == 0 or name == word else 1, rank.depth_of(path), name, member_id)
+        if member_id not in best or key < best[member_id]:
+            best[member_id] = key
+    ranked = sorted(best, key=best.__getitem__)
+    return ranked[:first], len(ranked) > first or len(rows) > 2 * CANDIDATES
 
 
 async def person_by(session: AsyncSession, column: str, value: str) -> tuple[Member, Organization | None] | None:

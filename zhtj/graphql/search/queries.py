@@ -86,10 +86,11 @@ class SearchQuery:
             cut = False
             if asked.narrowing:
                 scopes, cut = await index.narrow(session, asked.narrowing, scopes)
-            people, many_people = await index.find_members(session, asked.value, scopes, first)
+            people_ids, many_people = await index.find_members(session, asked.value, scopes, first)
             orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(
                 session, asked.value, scopes, first)
         too_many = cut or many_people or many_orgs
+        people = [p for p in await ctx.loaders.member_and_branch_by_id.load_many(people_ids) if p is not None]
         _prime(ctx, [home for _, home in people] + list(orgs))
         return SearchResult(
             organizations=[OrganizationType.from_domain(o) for o in orgs],

@@ -9,6 +9,8 @@ One command per database:
    then bulk-loads --members people (default 50,000) into the county's 750 branches, with common Chinese
    names (a fixed seed), ID numbers and 12-digit development numbers, and fills the search index and the
    progress counters from the tables with the code the migration uses.
+   Every search case asks for what a result row shows (SEARCH: each person's branch and its ancestors, each
+   org's ancestors); one case asks for the bare row, to show what the breadcrumbs cost.
 2. Starts the service and the bare endpoint (request_path.py's servers) and logs the demo's 团中央 admin in:
    the widest scope, so every search covers the whole country.
 3. Under load (wrk, as request_path.py): the authenticated floor `{ me { __typename } }`, then each search
@@ -60,6 +62,7 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 SEARCH = """query($t: String!) { search(text: $t) { tooMany hint
   organizations { id fullName ancestors { shortName } }
   members { id name idNumberMasked branch { shortName ancestors { shortName } } } archives { status } } }"""
+ROW = """query($t: String!) { search(text: $t) { tooMany members { id name idNumberMasked } } }"""
 PROGRESS = """query($id: ID!) { organization(id: $id) { progress { branchesTotal branchesComplete
   branchesCompleteShare membersEntered membersComplete membersCompleteShare cadresEntered
   byChild { organization { shortName } branchesTotal branchesComplete membersEntered membersComplete } } } }"""
@@ -123,6 +126,8 @@ def cases(texts: dict[str, str]) -> list[Case]:
         Case("search: an ID number (an audited full read)", "service", SEARCH, {"t": texts["id"]}),
         Case("search: a development number", "service", SEARCH, {"t": texts["number"]}),
         Case(f"search: a 2-character name ({texts['name2']}, the most common)", "service", SEARCH,
+             {"t": texts["name2"]}),
+        Case("search: the 2-character name, only `id name idNumberMasked` of each hit", "service", ROW,
              {"t": texts["name2"]}),
         Case(f"search: a 3-character name ({texts['name3']})", "service", SEARCH, {"t": texts["name3"]}),
         Case(f"search: part of an org name ({texts['org']})", "service", SEARCH, {"t": texts["org"]}),

@@ -5,13 +5,15 @@ number of orgs below, not of people: a province of a million members has some te
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.organization.model import Organization, subtree_bounds
 from zhtj.domain.progress.model import OrgFacts, Progress, entry_progress, school_progress
+from zhtj.infrastructure.rows import reader_of
 from zhtj.infrastructure.tables.schema import org_progress, organizations
 
 COUNTERS = ("members", "members_complete", "people_complete", "cadres", "cadres_complete")
@@ -23,9 +25,13 @@ class Subtree:
     below: list[OrgFacts]
     children: list[OrgFacts]  # in sibling order
     parent: OrgFacts | None
+    _done: dict[str | None, Progress] = field(default_factory=dict)
 
     def progress(self, domain: str | None = None) -> Progress:
-        return entry_progress(self.org, self.below, self.children, domain)
+        """Counted once per domain: the totals and the rows come from the same pass."""
+        if domain not in self._done:
+            self._done[domain] = entry_progress(self.org, self.below, self.children, domain)
+        return self._done[domain]
 
     def schools(self) -> tuple[list[OrgFacts], list[OrgFacts]]:
         parents = {self.parent.id: self.parent} if self.parent else {}
@@ -35,26 +41,32 @@ class Subtree:
 def _select():  # type: ignore[no-untyped-def]
     o, c = organizations.c, org_progress.c
     counters = [func.coalesce(getattr(c, name), 0).label(name) for name in COUNTERS]
-    return (select(o.id, o.parent_id, o.path, o.category, o.industry, o.school_code, o.sort_order, *counters)
+    return (select(o.id, o.parent_id, o.path, o.category, o.industry, o.school_code, *counters, o.sort_order)
             .select_from(organizations.outerjoin(org_progress, c.org_id == o.id)))
 
 
-def _facts(row) -> OrgFacts:  # type: ignore[no-untyped-def]
-    return OrgFacts(id=row.id, parent_id=row.parent_id, path=row.path, category=row.category, industry=row.industry,
-                    school_code=row.school_code, **{name: int(getattr(row, name)) for name in COUNTERS})
+_PATH = organizations.c.path
+# Built once (the row reader keeps their compiled form): the subtree, a range of paths; one org by id.
+SUBTREE = _select().where(bindparam("low", type_=_PATH.type) <= _PATH, bindparam("high", type_=_PATH.type) > _PATH)
+ONE = _select().where(organizations.c.id == bindparam("id", type_=organizations.c.id.type))
+
+
+def _facts(row: tuple[Any, ...]) -> OrgFacts:
+    return OrgFacts(*row[:6], *(int(v) for v in row[6:11]))
 
 
 async def subtree(session: AsyncSession, org: Organization) -> Subtree:
+    """The org, everything below it and its parent, with their counters: one statement for the subtree."""
     low, high = subtree_bounds(org.path)
-    o = organizations.c
-    rows = (await session.execute(_select().where(o.path >= low, o.path < high))).all()
-    own = next(r for r in rows if r.id == org.id)
-    children = sorted((r for r in rows if r.parent_id == org.id), key=lambda r: (r.sort_order, r.id))
+    reader = reader_of(session)
+    rows = await reader.rows(session, SUBTREE, {"low": low, "high": high})
+    own = next(r for r in rows if r[0] == org.id)
+    children = sorted((r for r in rows if r[1] == org.id), key=lambda r: (r[11], r[0]))
     parent = None
     if org.parent_id is not None:
-        found = (await session.execute(_select().where(o.id == org.parent_id))).first()
-        parent = _facts(found) if found else None
-    return Subtree(_facts(own), [_facts(r) for r in rows if r.id != org.id], [_facts(r) for r in children], parent)
+        found = await reader.rows(session, ONE, {"id": org.parent_id}, lookup=True)
+        parent = _facts(found[0]) if found else None
+    return Subtree(_facts(own), [_facts(r) for r in rows if r[0] != org.id], [_facts(r) for r in children], parent)
 
 
 async def orgs_by_id(session: AsyncSession, ids: list[int]) -> list[Organization]:

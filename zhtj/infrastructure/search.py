@@ -13,10 +13,11 @@ from sqlalchemy import String, and_, bindparam, func, literal_column, or_, selec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.membership.model import ACTIVE, Member
+from zhtj.domain.numbering.model import Archive
 from zhtj.domain.organization.model import Organization, is_within, subtree_bounds
 from zhtj.domain.search import rank, terms
 from zhtj.infrastructure.rows import build, reader_of
-from zhtj.infrastructure.tables.schema import member_search, members, org_search, organizations
+from zhtj.infrastructure.tables.schema import member_archives, member_search, members, org_search, organizations
 
 CANDIDATES = 200  # rows read per list before ranking; more means tooMany
 NARROWING_ORGS = 50  # subtrees a narrowing word may open
@@ -111,10 +112,12 @@ def _org_statement(count: int, grouped: bool) -> Any:
 
 MEMBER_STATEMENTS = {n: _member_statement(n) for n in range(1, MAX_PREBUILT_SCOPES + 1)}
 ORG_STATEMENTS = {(n, g): _org_statement(n, g) for n in range(1, MAX_PREBUILT_SCOPES + 1) for g in (False, True)}
-PERSON_BY = {name: select(*members.c, *organizations.c)
+PERSON_BY = {name: select(*members.c, *organizations.c, *member_archives.c)
              .outerjoin(organizations, organizations.c.id == members.c.branch_id)
+             .outerjoin(member_archives, member_archives.c.member_id == members.c.id)
              .where(getattr(members.c, name) == bindparam("value", type_=getattr(members.c, name).type))
              for name in ("id_number", "development_number")}
+_A = [c.key for c in member_archives.c]
 
 
 def _like(word: str) -> str:
@@ -173,11 +176,12 @@ async def find_members(session: AsyncSession, word: str, scopes: Sequence[str], 
     return ranked[:first], len(ranked) > first or len(rows) > 2 * CANDIDATES
 
 
-async def person_by(session: AsyncSession, column: str, value: str) -> tuple[Member, Organization | None] | None:
-    """The person with this ID number or development number, and their branch: one lookup."""
+async def person_by(session: AsyncSession, column: str, value: str
+                    ) -> tuple[Member, Organization | None, Archive | None] | None:
+    """The person with this ID number or development number, their branch and e-archive: one lookup."""
     found = await reader_of(session).rows(session, PERSON_BY[column], {"value": value}, lookup=True)
     if not found:
         return None
-    width = len(_M)
-    row = found[0]
-    return build(Member, _M, row[:width]), (build(Organization, _O, row[width:]) if row[width] is not None else None)
+    row, m, o = found[0], len(_M), len(_M) + len(_O)
+    return (build(Member, _M, row[:m]), build(Organization, _O, row[m:o]) if row[m] is not None else None,
+            build(Archive, _A, row[o:]) if row[o] is not None else None)

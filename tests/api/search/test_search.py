@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from factories import ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
+from factories import NOW, ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD
 from searchapi import PASSWORD, SEARCH, league
 from sqlalchemy import select
 
+from zhtj.domain.numbering.model import ARCHIVE_PENDING, Archive
 from zhtj.infrastructure.tables.schema import audit_log
 
 
@@ -101,11 +102,16 @@ async def test_x1_id_number_searches_count_toward_the_full_read_cap(client, t):
     assert any(e["extensions"]["code"] == "FORBIDDEN" for e in errors)
 
 
-async def test_x1_development_number_finds_member(client, t):
+async def test_x1_development_number_finds_member_and_archive(client, t, uow):
     await client.login_as(t.hebei_admin.id_number, PASSWORD)
     found = await search(client, "202013000001")
     assert [m["developmentNumber"] for m in found["members"]] == ["202013000001"]
     assert found["archives"] == []  # none uploaded yet
+    async with uow:
+        uow.archives.add(Archive(member_id=t.people["zw_hebei"].id, stored_name="a.pdf", sha256="0" * 64, size=1,
+                                 uploaded_at=NOW, uploaded_by=None, status=ARCHIVE_PENDING))
+        await uow.commit()
+    assert (await search(client, "202013000001"))["archives"] == [{"status": "PENDING_REVIEW"}]
 
 
 async def test_x1_a_provincial_admin_never_finds_another_province(client, t, db):

@@ -65,7 +65,7 @@ class SearchQuery:
         if asked.route is query.Route.ID_NUMBER:
             async with ctx.read() as session:
                 found = await index.person_by(session, "id_number", asked.value)
-            if found is None or not await _in_scope(info, viewer, *found):
+            if found is None or not await _in_scope(info, viewer, *found[:2]):
                 return _empty()  # out of scope answers exactly like nobody (ACC-4)
             member = found[0]
             ctx.count_full_read()  # the whole number was typed and confirmed: a full read (decision 0018)
@@ -77,8 +77,9 @@ class SearchQuery:
         if asked.route is query.Route.DEVELOPMENT_NUMBER:
             async with ctx.read() as session:
                 found = await index.person_by(session, "development_number", asked.value)
-            if found is None or not await _in_scope(info, viewer, *found):
+            if found is None or not await _in_scope(info, viewer, *found[:2]):
                 return _empty()
+            ctx.loaders.archive_by_member_id.prime(found[0].id or 0, found[2])  # read with the person
             archive = await archive_of(info, found[0])
             return SearchResult(organizations=[], members=[MemberType.from_domain(found[0])],
                                 archives=[archive] if archive else [], too_many=False, hint=None)

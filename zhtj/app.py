@@ -42,6 +42,7 @@ from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
 from zhtj.graphql.schema import schema
+from zhtj.graphql.search.routes import progress_download
 from zhtj.graphql.uploads import PreflightOnlyUploads
 from zhtj.infrastructure import downloads, jobs, logs, metrics, verification_rounds
 from zhtj.infrastructure.db import create_database
@@ -367,6 +368,7 @@ def create_app(
             Route("/members/{id}/verification-photo", verification_photo),
             Route("/members/{id}/archive", archive_download(services)),
             Route("/number-releases/{id}/form", release_form_download(services)),
+            Route("/organizations/{id}/progress.xlsx", progress_download(services)),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
         lifespan=lifespan,

@@ -44,6 +44,7 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.graphql.search.queries import SearchQuery
 from zhtj.graphql.transfers.mutations import TransferMutation
 from zhtj.graphql.transfers.operation_center import OperationCenterQuery
 from zhtj.graphql.transfers.queries import TransferQuery
@@ -59,7 +60,7 @@ NODE_TYPES: dict[str, type[Any]] = {
 
 @strawberry.type
 class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, OperationCenterQuery,
-            TransferTargetQuery, AuditLogQuery, ImportQuery):
+            TransferTargetQuery, AuditLogQuery, ImportQuery, SearchQuery):
     @strawberry.field(description="Any object by its global id; null if it is not there for you (ACC-4).")
     async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from zhtj.infrastructure.rows import RowReader
+from zhtj.infrastructure.search_index import IndexingSession
 
 WRITE_OPTION = "zhtj_write"
 READ_OPTION = "zhtj_read"
@@ -46,8 +47,9 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-class SqliteWriteSession(Session):
-    """The write sessions of SQLite: new rows get their ids before the flush (`_number_new_rows`)."""
+class SqliteWriteSession(IndexingSession):
+    """The write sessions of SQLite: new rows get their ids before the flush (`_number_new_rows`), and the
+    search index and counters are kept as on every write session."""
 
 
 def _number_new_rows(session: Session, _context: Any, _instances: Any) -> None:
@@ -107,9 +109,9 @@ def create_database(url: str, *, echo: bool = False, **engine_kw: Any) -> Databa
     rows = RowReader(engine, BUSY_TIMEOUT_MS)
     return Database(
         engine=engine,
-        read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False),
-        write_sessions=async_sessionmaker(writer, expire_on_commit=False, autoflush=False,
-                                          **({"sync_session_class": SqliteWriteSession}
-                                             if engine.dialect.name == "sqlite" else {})),
+        read_sessions=async_sessionmaker(reader, expire_on_commit=False, autoflush=False, info={"rows": rows}),
+        write_sessions=async_sessionmaker(  # both keep the search index and the X-3 counters (search_index.py)
+            writer, expire_on_commit=False, autoflush=False,
+            sync_session_class=SqliteWriteSession if engine.dialect.name == "sqlite" else IndexingSession),
         rows=rows,
     )

@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
@@ -29,6 +30,19 @@ ADMIN_CODE_NOTE = "一码一人，用于注册本组织管理员；请妥善保�
 def admin_code_rows(issued: Sequence[IssuedCode]) -> list[tuple[str, ...]]:
     return [(i.organization.full_name, i.organization.short_name, i.organization.category, i.code or "",
              i.note or ADMIN_CODE_NOTE) for i in issued]
+
+
+# X-3: entry progress, a row per direct child and a total row; numbers stay numbers.
+PROGRESS_HEADER = ("组织全称", "团支部总数", "达标团支部数", "团支部达标率", "录入团员数", "信息完整团员数",
+                   "团员信息完整率", "基层组织总数", "录入团干部数", "信息完整团干部数")
+PROGRESS_TOTAL = "合计"
+
+
+def progress_rows(named: Sequence[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    """(name, tally) pairs, each tally with the counts of domain/progress/model.py's Tally."""
+    return [(name, t.branches_total, t.branches_complete, t.branches_complete_share, t.members_entered,
+             t.members_complete, t.members_complete_share, t.grassroots_total, t.cadres_entered, t.cadres_complete)
+            for name, t in named]
 
 
 def display_width(text: str) -> int:
@@ -53,7 +67,7 @@ MARKER_SHEET = "zhtj"  # very hidden: which template a workbook is (X-4), and th
 DROPDOWN_ROWS = 20_000
 
 
-def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[str]], *, marker: str | None = None,
+def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *, marker: str | None = None,
              dropdowns: Mapping[int, Sequence[str]] | None = None) -> bytes:
     """One sheet: a bold, frozen header row, every cell text (never a formula), each column as wide as its
     widest cell. `marker` goes into A1 of a very hidden sheet (a template knows its kind); `dropdowns` gives

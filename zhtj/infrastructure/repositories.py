@@ -18,6 +18,7 @@ from zhtj.domain.organization.model import Organization, OrgMigration, subtree_b
 from zhtj.domain.shared import values
 from zhtj.domain.shared.ports import TokenHolder
 from zhtj.domain.transfers.model import RUNNING, Transfer, TransferStep
+from zhtj.infrastructure import search_index
 from zhtj.infrastructure.tables.schema import (
     accounts,
     admin_codes,
@@ -190,6 +191,7 @@ class SqlOrganizations(_Repository):
             ),
             execution_options={"synchronize_session": False},
         )
+        await self.session.run_sync(lambda s: search_index.move_paths(s.connection(), old_path, new_path))
         # Objects already loaded in this session are read again, so none keeps a stale path.
         for obj in list(self.session.identity_map.values()):
             if isinstance(obj, Organization) and obj.path.startswith(old_path):
@@ -225,11 +227,15 @@ class SqlMembers(_Repository):
 
     async def move_branch(self, from_branch_id: int, to_branch_id: int) -> int:
         await self.session.flush()
+        moved = await self.session.run_sync(lambda s: search_index.member_ids_where(
+            s.connection(), members.c.branch_id == from_branch_id, members.c.status == ACTIVE))
         result = await self.session.execute(
             update(members).where(members.c.branch_id == from_branch_id, members.c.status == ACTIVE)
             .values(branch_id=to_branch_id),
             execution_options={"synchronize_session": "fetch"},
         )
+        both = [from_branch_id, to_branch_id]
+        await self.session.run_sync(lambda s: search_index.after_bulk(s.connection(), moved, both))
         return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
     async def lock(self, member_id: int) -> Member | None:
@@ -330,8 +336,10 @@ class SqlMembers(_Repository):
 
     async def delete_positions_in(self, org_id: int) -> None:
         await self.session.flush()
+        posted = await self.session.run_sync(lambda s: search_index.posted_member_ids(s.connection(), org_id))
         await self.session.execute(delete(cadre_positions).where(cadre_positions.c.org_id == org_id),
                                    execution_options={"synchronize_session": "fetch"})
+        await self.session.run_sync(lambda s: search_index.after_bulk(s.connection(), posted, [org_id]))
 
 
 class SqlAdmins(_Repository):

@@ -20,7 +20,7 @@ import aiosqlite
 import asyncpg
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import manager_of_class
 
@@ -49,6 +49,12 @@ def build(cls: type[T], names: list[str], values: Any) -> T:
 
 async def _no_reset(_connection: Any) -> None:
     """Read-only autocommit statements leave nothing on a connection to reset."""
+
+
+def reader_of(session: AsyncSession) -> RowReader:
+    """The RowReader that a read session's factory carries (`Session.info`, set in db.create_database), for code
+    that holds a session and reads some plain rows too."""
+    return session.info["rows"]
 
 
 class RowReader:

@@ -14,6 +14,7 @@ from zhtj.domain.identity.scope import administers, can_see_member, is_root_admi
 from zhtj.domain.membership import idcard, rules, self_report, verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.numbering import rules as numbering_rules
+from zhtj.domain.progress import completeness
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import today
 from zhtj.domain.shared.errors import AccessDenied
@@ -251,25 +252,10 @@ class MemberType(relay.Node):
         m = self._member
         loaders = info.context.loaders
         posts = [p for p in await loaders.positions_by_member_id.load(m.id or 0) if p.position != values.NO_POSITION]
-        fields = {"name": m.name, "idNumber": m.id_number, "ethnicity": m.ethnicity, "occupation": m.occupation,
-                  "studyStatus": m.study_status, "jobType": m.job_type, "education": m.education,
-                  "politicalStatus": m.political_status, "joinDate": m.join_date, "partyJoinDate": m.party_join_date,
-                  "isCadre": m.is_cadre, "mobile": m.mobile, "householdAddress": m.household_address,
-                  "registeredVolunteer": m.registered_volunteer}
-        missing: list[str] = []
+        orgs = [await loaders.org_by_id.load(p.org_id) for p in posts]
         has_pdf = (m.join_date or "0") >= "2020" and await loaders.archive_by_member_id.load(m.id or 0) is not None
-        for post in posts or [None]:
-            org = await loaders.org_by_id.load(post.org_id) if post else None
-            if post is not None:
-                fields.update(position=post.position, positionSince=post.since, cadreNature=post.cadre_nature,
-                              onPartyCommittee=post.on_party_committee, onDuty=post.on_duty)
-            found = rules.missing_fields(
-                fields, is_cadre=m.is_cadre, is_student=m.occupation == values.STUDENT,
-                org_is_committee=org is not None and org.category in values.COMMITTEE_CATEGORIES,
-                party_member=m.political_status in values.PARTY_STATUSES,
-                joined_2020_or_later=(m.join_date or "0") >= "2020", has_application_pdf=has_pdf)
-            missing += [name for name in found if name not in missing]
-        return missing
+        return completeness.missing(m, [(p, o.category if o else None) for p, o in zip(posts, orgs, strict=True)],
+                                    has_pdf)
 
     @strawberry.field(description="MEM-14, ACC-2: ACTIVE once a member; a self-report's state otherwise.")
     def report_status(self, info: Info[Context, Any]) -> SelfReportStatus:

@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from zhtj.graphql.membership.types import CadrePositionType, MemberType
     from zhtj.graphql.numbering.reports import NumberReport
     from zhtj.graphql.numbering.types import NumberReleaseType, SegmentType
+    from zhtj.graphql.search.progress import EntryProgress
 
 MemberRef = Annotated["MemberType", strawberry.lazy("zhtj.graphql.membership.types")]
 SegmentRef = Annotated["SegmentType", strawberry.lazy("zhtj.graphql.numbering.types")]
 NumberReleaseRef = Annotated["NumberReleaseType", strawberry.lazy("zhtj.graphql.numbering.types")]
 NumberReportRef = Annotated["NumberReport", strawberry.lazy("zhtj.graphql.numbering.reports")]
 CadrePositionRef = Annotated["CadrePositionType", strawberry.lazy("zhtj.graphql.membership.types")]
+EntryProgressRef = Annotated["EntryProgress", strawberry.lazy("zhtj.graphql.search.progress")]
 
 
 async def visible_org(info: Info[Context, Any], org_id: int | None) -> Organization | None:
@@ -270,6 +272,14 @@ class OrganizationType(relay.Node):
         from zhtj.graphql.numbering.reports import number_report
 
         return await number_report(info, self._org) if self._administered_by_viewer(info) else None
+
+    @strawberry.field(description="录入进度 (X-3, X-5) of this org and everything below it, per direct child, live; "
+                                  "`domain` (统计领域) counts only orgs of that domain. For its admins, null for "
+                                  "anyone else.")
+    async def progress(self, info: Info[Context, Any], domain: str | None = None) -> EntryProgressRef | None:
+        from zhtj.graphql.search.progress import entry_progress
+
+        return await entry_progress(info, self._org, domain) if self._administered_by_viewer(info) else None
 
     def _administered_by_viewer(self, info: Info[Context, Any]) -> bool:
         viewer = info.context.require_viewer(allow_initial_password=True, allow_pending=True)

@@ -386,6 +386,43 @@ job_runs = Table(
     Column("detail", Text, nullable=False),
 )
 
+# X-1 search index (decision 0025): a row per term of a person's name and per org path where they are found
+# (their branch, the orgs of their posts); a row per 1-2 character gram of an org's full name. The primary key
+# (term, path, ...) is the lookup: one term, one range of paths under the viewer's org.
+member_search = Table(
+    "member_search", metadata,
+    Column("term", String(60), primary_key=True),
+    Column("path", path_type(400), primary_key=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "member_id"),
+)
+
+org_search = Table(
+    "org_search", metadata,
+    Column("term", String(4), primary_key=True),
+    Column("path", path_type(400), primary_key=True),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "org_id"),
+)
+
+# X-3 live counters (decision 0026): whether each person's profile is complete (MEM-16), and per org the
+# counts the progress of every org above it adds up; both kept in the transaction of the change.
+member_completeness = Table(
+    "member_completeness", metadata,
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("complete", Boolean, nullable=False),
+)
+
+org_progress = Table(
+    "org_progress", metadata,
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True),
+    Column("members", Integer, nullable=False),
+    Column("members_complete", Integer, nullable=False),
+    Column("people_complete", Integer, nullable=False),
+    Column("cadres", Integer, nullable=False),
+    Column("cadres_complete", Integer, nullable=False),
+)
+
 mapper_registry = registry()
 _started = False
 

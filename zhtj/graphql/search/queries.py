@@ -1,0 +1,117 @@
+"""Query.search (X-1): thin; the routing is domain/search/query.py, the lookups infrastructure/search.py."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from zhtj.domain.identity.scope import administers
+from zhtj.domain.identity.services import Viewer
+from zhtj.domain.membership.model import ACTIVE, Member
+from zhtj.domain.organization.model import Organization
+from zhtj.domain.search import query
+from zhtj.graphql.context import Context
+from zhtj.graphql.membership.types import MemberType, _administered
+from zhtj.graphql.numbering.archives import ArchiveType, archive_of
+from zhtj.graphql.organization.types import OrganizationType
+from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.infrastructure import search as index
+
+
+@strawberry.type(name="SearchResult", description="全局搜索 (X-1): what lies under the viewer's orgs, ranked exact "
+                                                   "before partial, nearer orgs first. A hit's breadcrumb is "
+                                                   "`branch { ancestors }` (a person) or `ancestors` (an org).")
+class SearchResult:
+    organizations: list[OrganizationType] = strawberry.field(
+        description="团组织: orgs whose full name contains the text (any part of it).")
+    members: list[MemberType] = strawberry.field(
+        description="团员: people by name (any part, pinyin or initials), by ID number (an audited full read) or by "
+                    "development number.")
+    archives: list[ArchiveType] = strawberry.field(description="电子档案 of the development number's member.")
+    too_many: bool = strawberry.field(description="结果过多: more hits than returned; add an org name.")
+    hint: str | None = strawberry.field(description="结果过多，请输入组织名称或省份等信息辅助搜索, with tooMany.")
+
+
+def _empty() -> SearchResult:
+    return SearchResult(organizations=[], members=[], archives=[], too_many=False, hint=None)
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(description="全局搜索 (X-1), routed by the text's shape: an 18-character ID number finds the "
+                                  "person (an audited full read, counted like idNumber); a 12-digit number the "
+                                  "development number's member and e-archive; anything else people by name "
+                                  "(全拼 zhangwei and initials zw too) and orgs by any part of their full name, "
+                                  "every further word narrowing to orgs whose names contain it (张伟 海淀). Only "
+                                  "what lies under the orgs you administer.")
+    async def search(
+        self, info: Info[Context, Any],
+        text: Annotated[str, strawberry.argument(description="搜索内容: an ID number, a development number, or a "
+                                                             "name or part of an org's full name, then any "
+                                                             "narrowing words.")],
+        first: Annotated[int, strawberry.argument(description="每类条数: people and orgs each, 1-100.")
+                         ] = 20,
+    ) -> SearchResult:
+        ctx = info.context
+        viewer = ctx.require_viewer()
+        if not 0 < first <= MAX_PAGE:
+            raise BadPageRequest(f"first 须在 1 到 {MAX_PAGE} 之间")
+        asked = query.read(text)
+        scopes = index.outermost(viewer.admin_paths) if not viewer.is_restricted else []
+        if asked.route is query.Route.EMPTY or not scopes:
+            return _empty()
+        if asked.route is query.Route.ID_NUMBER:
+            async with ctx.read() as session:
+                found = await index.person_by(session, "id_number", asked.value)
+            if found is None or not await _in_scope(info, viewer, *found[:2]):
+                return _empty()  # out of scope answers exactly like nobody (ACC-4)
+            member = found[0]
+            ctx.count_full_read()  # the whole number was typed and confirmed: a full read (decision 0018)
+            async with ctx.reader.lock:  # one connection at a time: the audit's write never waits on our read
+                await ctx.reader.close_session()
+            await ctx.audit("searchIdNumber", f"Member:{member.id}")
+            return SearchResult(organizations=[], members=[MemberType.from_domain(member)], archives=[],
+                                too_many=False, hint=None)
+        if asked.route is query.Route.DEVELOPMENT_NUMBER:
+            async with ctx.read() as session:
+                found = await index.person_by(session, "development_number", asked.value)
+            if found is None or not await _in_scope(info, viewer, *found[:2]):
+                return _empty()
+            ctx.loaders.archive_by_member_id.prime(found[0].id or 0, found[2])  # read with the person
+            archive = await archive_of(info, found[0])
+            return SearchResult(organizations=[], members=[MemberType.from_domain(found[0])],
+                                archives=[archive] if archive else [], too_many=False, hint=None)
+        async with ctx.read() as session:
+            cut = False
+            if asked.narrowing:
+                scopes, cut = await index.narrow(session, asked.narrowing, scopes)
+            people_ids, many_people = await index.find_members(session, asked.value, scopes, first)
+            orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(
+                session, asked.value, scopes, first)
+        too_many = cut or many_people or many_orgs
+        people = [p for p in await ctx.loaders.member_and_branch_by_id.load_many(people_ids) if p is not None]
+        _prime(ctx, [home for _, home in people] + list(orgs))
+        return SearchResult(
+            organizations=[OrganizationType.from_domain(o) for o in orgs],
+            members=[MemberType.from_domain(m) for m, _ in people], archives=[],
+            too_many=too_many, hint=query.TOO_MANY_HINT if too_many else None)
+
+
+def _prime(ctx: Context, orgs: list[Organization | None]) -> None:
+    """The orgs a hit's row shows (its branch, the org itself) were read with it: no second lookup."""
+    for org in orgs:
+        if org is not None and org.id is not None:
+            ctx.loaders.org_by_id.prime(org.id, org)
+
+
+async def _in_scope(info: Info[Context, Any], viewer: Viewer, member: Member, branch: Organization | None) -> bool:
+    """X-1, ACC-4: a member (not a self-report) under the viewer's orgs: by their branch, read with them, or
+    else by a post (the same check as Member.idNumber's)."""
+    if member.status != ACTIVE:
+        return False
+    _prime(info.context, [branch])
+    if branch is not None and administers(viewer, branch):
+        return True
+    return await _administered(info, member)

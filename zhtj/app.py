@@ -19,6 +19,8 @@ from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -34,7 +36,7 @@ from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
 from zhtj.graphql.schema import schema
-from zhtj.graphql.uploads import PreflightOnlyUploads
+from zhtj.graphql.uploads import PREFLIGHT_HEADERS, PreflightOnlyUploads
 from zhtj.infrastructure import downloads, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
@@ -94,6 +96,19 @@ def _is_address(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def cors(origins: tuple[str, ...]) -> list[Middleware]:
+    """ZHTJ_CORS_ORIGINS (decision 0040): the pages of these origins may call the API; no origin is allowed by
+    default. Tokens travel in Authorization, never in cookies, so no credentials. The upload rule stays as it is
+    (uploads.py): a multipart POST still needs a header that forces a preflight, and only an allowed origin's
+    preflight is answered."""
+    if not origins:
+        return []
+    return [Middleware(
+        CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "X-Request-ID", *(h.decode().title() for h in PREFLIGHT_HEADERS)],
+        expose_headers=["X-Request-ID"], allow_credentials=False, max_age=600)]
 
 
 class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
@@ -253,6 +268,7 @@ def create_app(
             Route("/number-releases/{id}/form", release_form_download(services)),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
+        middleware=cors(settings.cors_origins),
         lifespan=lifespan,
     )
     app.state.services = services

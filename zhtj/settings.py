@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 DEFAULT_DATABASE_FILE = "zhtj.sqlite3"
 SECRET_FILE = "zhtj.secret"
 ENVIRONMENTS = ("development", "production")  # ZHTJ_ENV; development unless set
+_ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -28,6 +30,11 @@ class Settings:
     graphiql: bool = True  # the page at GET /graphql and its files
     # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed; none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Browser origins (scheme://host[:port]) whose pages may call the API (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
+    # Production: only documents registered by hash run (graphql/persisted.py); ZHTJ_PERSISTED_ONLY.
+    persisted_only: bool = False
+    persisted_file: Path | None = None  # the manifest `zhtj persisted add` writes; ZHTJ_PERSISTED_FILE
 
     @property
     def is_production(self) -> bool:
@@ -78,6 +85,19 @@ def _flag(name: str, default: bool) -> bool:
     return value in _TRUE
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """ZHTJ_CORS_ORIGINS: a comma list of exact origins. "*" is refused (a page from anywhere could use a
+    token it finds), and so is anything that is not scheme://host[:port], which a browser never sends."""
+    found = []
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        if not _ORIGIN.match(entry):
+            raise ValueError(f"ZHTJ_CORS_ORIGINS: {entry!r} is not an origin such as https://tuan.example.cn")
+        found.append(entry.lower())
+    return tuple(found)
+
+
 def load(workdir: Path | None = None) -> Settings:
     workdir = workdir or Path.cwd()
     env = _environment()
@@ -94,4 +114,7 @@ def load(workdir: Path | None = None) -> Settings:
         field_suggestions=_flag("ZHTJ_FIELD_SUGGESTIONS", development),
         graphiql=_flag("ZHTJ_GRAPHIQL", development),
         trusted_proxies=tuple(p.strip() for p in os.environ.get("ZHTJ_TRUSTED_PROXIES", "").split(",") if p.strip()),
+        cors_origins=_origins(os.environ.get("ZHTJ_CORS_ORIGINS", "")),
+        persisted_only=_flag("ZHTJ_PERSISTED_ONLY", False),
+        persisted_file=Path(f) if (f := os.environ.get("ZHTJ_PERSISTED_FILE")) else None,
     )

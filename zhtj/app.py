@@ -35,6 +35,7 @@ from zhtj.graphql.context import Context, Services
 from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
+from zhtj.graphql.persisted import PersistedDocuments
 from zhtj.graphql.schema import schema
 from zhtj.graphql.uploads import PREFLIGHT_HEADERS, PreflightOnlyUploads
 from zhtj.infrastructure import downloads, verification_rounds
@@ -191,7 +192,8 @@ def create_app(
     clock = clock or SystemClock()
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
     services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
-                        verifier=verifier or default_verifier(settings), viewers=viewers)
+                        verifier=verifier or default_verifier(settings), viewers=viewers,
+                        persisted=PersistedDocuments.load(settings.persisted_file, only=settings.persisted_only))
     graphql_app = PreflightOnlyUploads(ClosingContexts(GraphQLView(services)), viewers)
     files = LocalFiles(settings.files_dir)
 

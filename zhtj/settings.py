@@ -10,6 +10,7 @@ from pathlib import Path
 
 DEFAULT_DATABASE_FILE = "zhtj.sqlite3"
 SECRET_FILE = "zhtj.secret"
+PERSISTED_FILE = "zhtj-persisted.json"  # the persisted documents' manifest (graphql/persisted.py)
 ENVIRONMENTS = ("development", "production")  # ZHTJ_ENV; development unless set
 _ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -116,5 +117,5 @@ def load(workdir: Path | None = None) -> Settings:
         trusted_proxies=tuple(p.strip() for p in os.environ.get("ZHTJ_TRUSTED_PROXIES", "").split(",") if p.strip()),
         cors_origins=_origins(os.environ.get("ZHTJ_CORS_ORIGINS", "")),
         persisted_only=_flag("ZHTJ_PERSISTED_ONLY", False),
-        persisted_file=Path(f) if (f := os.environ.get("ZHTJ_PERSISTED_FILE")) else None,
+        persisted_file=Path(os.environ.get("ZHTJ_PERSISTED_FILE") or workdir / PERSISTED_FILE),
     )

@@ -31,6 +31,7 @@ FULL_READS_MESSAGE = f"一次请求最多查看{MAX_FULL_READS}个完整身份�
 
 if TYPE_CHECKING:
     from zhtj.graphql.loaders import Loaders
+    from zhtj.graphql.persisted import PersistedDocuments
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Services:
     hasher: PasswordHasher
     verifier: NameIdVerifier = field(default_factory=LocalVerifier)  # MEM-13: the outside name/ID check
     viewers: ViewerCache | None = None  # who is behind a token, kept a few seconds (infrastructure/viewers.py)
+    persisted: PersistedDocuments | None = None  # documents registered by hash (graphql/persisted.py)
 
 
 class Reader:

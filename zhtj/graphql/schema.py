@@ -17,6 +17,7 @@ from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinit
 from strawberry.types import ExecutionResult, Info
 from strawberry.utils.await_maybe import await_maybe
 
+from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.context import Context
 from zhtj.graphql.descriptions import describe
 from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem
@@ -100,6 +101,14 @@ class Schema(strawberry.Schema):
         tree's hot shape the planned way (organization/tree.py), anything else with the same resolvers, gate and
         error masking but without strawberry's per-request extension machinery. A text seen for the first time,
         or one with errors, goes strawberry's whole way, which parses, validates and words every error."""
+        if isinstance(context_value, Context) and context_value.services.persisted is not None:
+            try:  # a hash becomes its registered text; in persisted-only mode nothing else runs (persisted.py)
+                query = context_value.services.persisted.resolve(query, kwargs.get("operation_extensions"))
+            except AccessDenied as refused:
+                request_id = context_value.request_id
+                return ExecutionResult(data=None, errors=shown_errors(
+                    [GraphQLError(refused.message, original_error=refused)], request_id),
+                    extensions={"requestId": request_id})
         checked = documents.get(query, context_value.policy) if query and isinstance(context_value, Context) else None
         if checked is not None and checked.validation == [] and checked.literal_problem is None \
                 and input_problem(variable_values) is None:

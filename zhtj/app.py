@@ -23,13 +23,20 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.types.unset import UNSET, UnsetType
 
 from zhtj import settings as settings_module
 from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
+from zhtj.domain.shared.errors import AccessDenied
 from zhtj.domain.shared.ports import NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
@@ -112,10 +119,41 @@ def cors(origins: tuple[str, ...]) -> list[Middleware]:
         expose_headers=["X-Request-ID"], allow_credentials=False, max_age=600)]
 
 
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws as strawberry speaks it, with persisted documents (graphql/persisted.py): a subscribe
+    message may name its document by hash, and under ZHTJ_PERSISTED_ONLY only registered texts run here too."""
+
+    async def handle_subscribe(self, message: Any) -> None:
+        persisted = self.context.services.persisted if isinstance(self.context, Context) else None
+        payload = message.get("payload") if isinstance(message.get("payload"), dict) else None
+        if self.connection_acknowledged and persisted is not None and payload is not None:
+            try:
+                payload["query"] = persisted.resolve(payload.get("query"), payload.get("extensions"))
+            except AccessDenied as refused:
+                await self.send_message({"id": message["id"], "type": "error", "payload": [
+                    {"message": refused.message, "extensions": {"code": refused.code}}]})
+                return
+        await super().handle_subscribe(message)
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages go out as text frames, as its clients expect (encode_json gives bytes)."""
+
+    async def send_json(self, message: Any) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWS
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
+
     def __init__(self, services: Services):
         super().__init__(schema, graphql_ide="graphiql" if services.settings.graphiql else None,
-                         multipart_uploads_enabled=True)
+                         multipart_uploads_enabled=True, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                         allowed_origins=services.settings.cors_origins)
         self.services = services
         self.trusted_proxies = trusted_networks(services.settings.trusted_proxies)
 
@@ -137,6 +175,21 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Request-ID"] = request_id
         await response(scope, receive, send)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: the token comes in connection_init's payload, `{"token": …}` or
+        `{"Authorization": "Bearer …"}`; without a live one the socket closes with 4403 (decision 0044)."""
+        params = getattr(context, "connection_params", None) or {}
+        token = params.get("token")
+        if not isinstance(token, str) or not token:
+            header = params.get("Authorization") or params.get("authorization")
+            token = _bearer(header) if isinstance(header, str) else None
+        viewers = self.services.viewers
+        viewer = await viewers.viewer(token) if token and viewers is not None else None
+        if viewer is None:
+            raise ConnectionRejectionError()
+        context.token, context.viewer = token, viewer
+        return UNSET
 
     def decode_json(self, data: str | bytes) -> object:
         decoded = orjson.loads(data)
@@ -262,6 +315,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
             *([ASSETS_ROUTE] if settings.graphiql else []),
             Route("/healthz", healthz),
             Route("/downloads/{id}", download),

@@ -83,6 +83,7 @@ class Context:
         self._loaders: Loaders | None = None
         self._audit_loader: DataLoader[tuple[str, str, str], bool] | None = None
         self.full_reads = 0
+        self.connection_params: dict[str, Any] | None = None  # graphql-transport-ws: connection_init's payload
 
     @property
     def loaders(self) -> Loaders:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
+from contextlib import aclosing
 from typing import Any
 
 import strawberry
@@ -20,7 +21,7 @@ from strawberry.utils.await_maybe import await_maybe
 from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.context import Context
 from zhtj.graphql.descriptions import describe
-from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem
+from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem, policy_of
 from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.mutations import IdentityMutation
@@ -41,6 +42,7 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.graphql.subscriptions import Subscription
 
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
@@ -128,8 +130,26 @@ class Schema(strawberry.Schema):
                 return ExecutionResult(data=result.data, errors=errors, extensions={"requestId": request_id})
         return await super().execute(query, variable_values, context_value, root_value, operation_name, **kwargs)
 
+    async def stream(self, query: str | None, variable_values: dict[str, Any] | None = None,  # type: ignore[override]
+                     context_value: Any = None, root_value: Any = None, operation_name: str | None = None,
+                     **kwargs: Any) -> Any:
+        """A stream (graphql-transport-ws, subscriptions.py) words its errors as every answer does: a code and the
+        Chinese message, unexpected ones masked and logged (extensions.shown_errors)."""
+        source = await super().stream(query, variable_values, context_value, root_value, operation_name, **kwargs)
+        return _shown(source, context_value)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Logged by RequestErrors, with the request id; nothing to add here."""
+
+
+async def _shown(source: Any, context: Any) -> AsyncGenerator[Any, None]:
+    request_id = getattr(context, "request_id", "")
+    suggestions = policy_of(context)[1]
+    async with aclosing(source):
+        async for result in source:
+            if isinstance(result, ExecutionResult) and result.errors:
+                result.errors = shown_errors(result.errors, request_id, suggestions)
+            yield result
 
 
 def _operation(checked: Checked, operation_name: str | None,
@@ -166,6 +186,7 @@ def build_schema() -> Schema:
     built = Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType],
         config=StrawberryConfig(auto_camel_case=True),
         scalar_overrides=SCALARS,

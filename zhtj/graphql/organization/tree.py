@@ -43,6 +43,7 @@ from zhtj.graphql.organization.loaders import (
     children_pages,
     id_list_param,
 )
+from zhtj.graphql.permissions import can_edit_org
 from zhtj.graphql.relay import decode_cursor, encode_cursor, page_size
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
@@ -70,6 +71,8 @@ CHILDREN = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARA
 CHILDREN_AFTER = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
 # Fields answered from the count of an org's children (one grouped count a level, shared with totalCount).
 COUNTED = {"childCount": lambda n: n, "hasChildren": lambda n: n > 0}
+# Fields answered by the rule the mutations apply (graphql/permissions.py), with no read at all.
+PERMISSIONS = {"viewerCanEdit": can_edit_org, "viewerCanManageAdmins": can_edit_org}
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 # Variables a plan may read, by declared type: what each must hold to be read here.
 VARIABLE_KINDS = {"ID": (str, int), "Int": (int,), "String": (str,)}
@@ -163,7 +166,8 @@ def _org(selection_set: SelectionSetNode) -> Org:
     items: list[tuple[str, str, Any]] = []
     for node in _fields(selection_set):
         name = node.name.value
-        if (name in SCALARS or name in COUNTED) and not node.arguments and node.selection_set is None:
+        plain = name in SCALARS or name in COUNTED or name in PERMISSIONS
+        if plain and not node.arguments and node.selection_set is None:
             items.append((_key(node), name, None))
         elif name == "children" and node.selection_set is not None:
             items.append((_key(node), "children", _children(node)))
@@ -209,9 +213,10 @@ def _children(node: FieldNode) -> Children:
 class _Run:
     """One request's run of a plan: arguments read, then one statement per level."""
 
-    def __init__(self, plan: Plan, variables: dict[str, Any] | None):
+    def __init__(self, plan: Plan, variables: dict[str, Any] | None, context: Any = None):
         self.plan = plan
         self.variables = variables or {}
+        self.context = context
 
     def value(self, node: ValueNode | None, kind: str) -> Any:
         if node is None or isinstance(node, NullValueNode):
@@ -258,7 +263,7 @@ _READS = {"Int": {"Int"}, "String": {"String"}, "ID": {"ID", "String"}}
 
 async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> dict[str, Any] | None:
     """The `data` of the answer, or None when the ordinary execution must answer."""
-    run = _Run(plan, variables)
+    run = _Run(plan, variables, context)
     try:
         raw_id = run.value(plan.id, "ID")
         viewer = context.require_viewer()
@@ -354,6 +359,9 @@ async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list
         for key, name, detail in org.items:
             if name in COUNTED:
                 answer[key] = COUNTED[name](counts.get(row.id, 0))
+                continue
+            if name in PERMISSIONS:
+                answer[key] = PERMISSIONS[name](run.context, row)
                 continue
             if name != "children":
                 answer[key] = SCALARS[name](row)

@@ -110,13 +110,13 @@ def cors(origins: tuple[str, ...]) -> list[Middleware]:
     """ZHTJ_CORS_ORIGINS (decision 0040): the pages of these origins may call the API; no origin is allowed by
     default. Tokens travel in Authorization, never in cookies, so no credentials. The upload rule stays as it is
     (uploads.py): a multipart POST still needs a header that forces a preflight, and only an allowed origin's
-    preflight is answered."""
+    preflight is answered. Content-Disposition is exposed for the downloads' file names."""
     if not origins:
         return []
     return [Middleware(
         CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
         allow_headers=["Content-Type", "X-Request-ID", *(h.decode().title() for h in PREFLIGHT_HEADERS)],
-        expose_headers=["X-Request-ID"], allow_credentials=False, max_age=600)]
+        expose_headers=["X-Request-ID", "Content-Disposition"], allow_credentials=False, max_age=600)]
 
 
 class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):

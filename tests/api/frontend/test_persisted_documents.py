@@ -100,3 +100,11 @@ async def test_the_cli_merges_manifests_and_refuses_a_wrong_hash(manifest, tmp_p
     assert refused.exit_code == 1 and "not the sha256" in refused.output
     assert len(json.loads(manifest.read_text())) == 2  # unchanged
     assert [p.name for p in manifest.parent.iterdir()] == [manifest.name]  # no temporary file left behind
+
+
+async def test_a_hash_works_over_get_too(served):
+    """Apollo's link can send hashed queries as GET (useGETForHashedQueries): cacheable URLs, no body."""
+    response = await served.get("/graphql", params={"extensions": json.dumps(_ext(REGISTERED))},
+                                headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    assert "团支部" in response.json()["data"]["valueLists"]["orgCategories"]

@@ -153,7 +153,7 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
     def __init__(self, services: Services):
         super().__init__(schema, graphql_ide="graphiql" if services.settings.graphiql else None,
                          multipart_uploads_enabled=True, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-                         allowed_origins=services.settings.cors_origins)
+                         allowed_origins=services.settings.cors_origins, max_subscriptions_per_connection=10)
         self.services = services
         self.trusted_proxies = trusted_networks(services.settings.trusted_proxies)
 

@@ -13,9 +13,11 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, execut
 from strawberry import relay
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionResult, Info
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 from strawberry.utils.await_maybe import await_maybe
 
 from zhtj.domain.shared.errors import AccessDenied
@@ -135,6 +137,9 @@ class Schema(strawberry.Schema):
                      **kwargs: Any) -> Any:
         """A stream (graphql-transport-ws, subscriptions.py) words its errors as every answer does: a code and the
         Chinese message, unexpected ones masked and logged (extensions.shown_errors)."""
+        # graphql-transport-ws asks for any operation; a socket runs subscriptions only (decision 0044): queries
+        # and mutations go over HTTP, where the body limits, the upload rule and the gate's wording apply.
+        kwargs.setdefault("allowed_operation_types", (StrawberryOperationType.SUBSCRIPTION,))
         source = await super().stream(query, variable_values, context_value, root_value, operation_name, **kwargs)
         return _shown(source, context_value)
 
@@ -148,8 +153,17 @@ async def _shown(source: Any, context: Any) -> AsyncGenerator[Any, None]:
     async with aclosing(source):
         async for result in source:
             if isinstance(result, ExecutionResult) and result.errors:
-                result.errors = shown_errors(result.errors, request_id, suggestions)
+                result.errors = shown_errors([_worded(e) for e in result.errors], request_id, suggestions)
             yield result
+
+
+def _worded(error: GraphQLError) -> GraphQLError:
+    if isinstance(error.original_error, InvalidOperationTypeError):
+        return GraphQLError(SOCKET_MESSAGE, original_error=AccessDenied("BAD_REQUEST", SOCKET_MESSAGE))
+    return error
+
+
+SOCKET_MESSAGE = "WebSocket 只用于订阅；查询和变更请用 POST /graphql"
 
 
 def _operation(checked: Checked, operation_name: str | None,

@@ -80,6 +80,8 @@ async def test_mem14_pending_work_is_scoped_and_follows_the_review(scene, settin
             assert socket_b.receive_json()["type"] == "connection_ack"
             socket_b.send_json({"id": "b", "type": "subscribe", "payload": {"query": PENDING}})
             seen["b"] = socket_b.receive_json()
+            socket_b.send_json({"id": "q", "type": "subscribe", "payload": {"query": "{ viewer { id } }"}})
+            seen["query"] = socket_b.receive_json()
         with http.websocket_connect("/graphql", subprotocols=PROTOCOL) as socket:
             _init(socket, {"token": token_a})
             return _follow(http, socket, token_a, seen)
@@ -99,6 +101,8 @@ async def test_mem14_pending_work_is_scoped_and_follows_the_review(scene, settin
 
     seen = await _in_thread(settings, clock, hasher, scenario)
     assert seen["b"]["payload"]["data"]["pendingWork"] == {"selfReportsToReview": 0, "numberReleasesToReview": 0}
+    assert seen["query"]["type"] == "error", seen["query"]  # a socket runs subscriptions only
+    assert seen["query"]["payload"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert (seen["first"]["id"], seen["first"]["type"]) == ("1", "next")
     assert seen["first"]["payload"]["data"] == {"pendingWork": {"selfReportsToReview": 1, "numberReleasesToReview": 0}}
     assert seen["after"]["payload"]["data"]["pendingWork"]["selfReportsToReview"] == 0

@@ -24,26 +24,36 @@ from graphql import get_operation_ast
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import process_result
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
 from zhtj import settings as settings_module
 from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
+from zhtj.domain.shared.errors import AccessDenied
 from zhtj.domain.shared.ports import CodeSender, NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.documents import documents
 from zhtj.graphql.ide import ASSETS_ROUTE, PackagedGraphiQL
 from zhtj.graphql.ids import decode_id
 from zhtj.graphql.numbering.routes import archive_download, release_form_download
+from zhtj.graphql.persisted import PersistedDocuments
 from zhtj.graphql.schema import schema
 from zhtj.graphql.search.routes import progress_download
-from zhtj.graphql.uploads import PreflightOnlyUploads
+from zhtj.graphql.uploads import PREFLIGHT_HEADERS, PreflightOnlyUploads
 from zhtj.infrastructure import downloads, jobs, logs, metrics, verification_rounds
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.files import LocalFiles
@@ -112,10 +122,54 @@ def _is_address(value: str) -> bool:
     return True
 
 
+def cors(origins: tuple[str, ...]) -> list[Middleware]:
+    """ZHTJ_CORS_ORIGINS (decision 0040): the pages of these origins may call the API; no origin is allowed by
+    default. Tokens travel in Authorization, never in cookies, so no credentials. The upload rule stays as it is
+    (uploads.py): a multipart POST still needs a header that forces a preflight, and only an allowed origin's
+    preflight is answered. Content-Disposition is exposed for the downloads' file names."""
+    if not origins:
+        return []
+    return [Middleware(
+        CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "X-Request-ID", *(h.decode().title() for h in PREFLIGHT_HEADERS)],
+        expose_headers=["X-Request-ID", "Content-Disposition"], allow_credentials=False, max_age=600)]
+
+
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws as strawberry speaks it, with persisted documents (graphql/persisted.py): a subscribe
+    message may name its document by hash, and under ZHTJ_PERSISTED_ONLY only registered texts run here too."""
+
+    async def handle_subscribe(self, message: Any) -> None:
+        persisted = self.context.services.persisted if isinstance(self.context, Context) else None
+        payload = message.get("payload") if isinstance(message.get("payload"), dict) else None
+        if self.connection_acknowledged and persisted is not None and payload is not None:
+            try:
+                payload["query"] = persisted.resolve(payload.get("query"), payload.get("extensions"))
+            except AccessDenied as refused:
+                await self.send_message({"id": message["id"], "type": "error", "payload": [
+                    {"message": refused.message, "extensions": {"code": refused.code}}]})
+                return
+        await super().handle_subscribe(message)
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages go out as text frames, as its clients expect (encode_json gives bytes)."""
+
+    async def send_json(self, message: Any) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWS
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
+
     def __init__(self, services: Services, graphql_schema: Any = schema):
         super().__init__(graphql_schema, graphql_ide="graphiql" if services.settings.graphiql else None,
-                         multipart_uploads_enabled=True)
+                         multipart_uploads_enabled=True, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                         allowed_origins=services.settings.cors_origins, max_subscriptions_per_connection=10)
         self.services = services
         self.trusted_proxies = trusted_networks(services.settings.trusted_proxies)
         self.metrics = services.settings.metrics
@@ -190,6 +244,21 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
                                            allowed_operation_types=_POST_OPERATIONS)
         return Response(self.encode_json(process_result(result)), media_type="application/json")
 
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: the token comes in connection_init's payload, `{"token": …}` or
+        `{"Authorization": "Bearer …"}`; without a live one the socket closes with 4403 (decision 0044)."""
+        params = getattr(context, "connection_params", None) or {}
+        token = params.get("token")
+        if not isinstance(token, str) or not token:
+            header = params.get("Authorization") or params.get("authorization")
+            token = _bearer(header) if isinstance(header, str) else None
+        viewers = self.services.viewers
+        viewer = await viewers.viewer(token) if token and viewers is not None else None
+        if viewer is None:
+            raise ConnectionRejectionError()
+        context.token, context.viewer = token, viewer
+        return UNSET
+
     def decode_json(self, data: str | bytes) -> object:
         decoded = orjson.loads(data)
         if not isinstance(decoded, dict | list):  # 42, null, "x": JSON, but no request
@@ -261,7 +330,8 @@ def create_app(
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
     services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
                         verifier=verifier or default_verifier(settings), viewers=viewers,
-                        sender=sender or OutboxSender(db, clock))
+                        sender=sender or OutboxSender(db, clock),
+                        persisted=PersistedDocuments.load(settings.persisted_file, only=settings.persisted_only))
     if settings.metrics:
         metrics.watch_pool(db.engine)
     graphql_schema = schema
@@ -361,6 +431,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),
             *([ASSETS_ROUTE] if settings.graphiql else []),
             Route("/healthz", healthz),
             *([Route("/metrics", metrics_page)] if settings.metrics else []),
@@ -371,6 +442,7 @@ def create_app(
             Route("/organizations/{id}/progress.xlsx", progress_download(services)),
             Route("/", lambda _: RedirectResponse("/graphql")),
         ],
+        middleware=cors(settings.cors_origins),
         lifespan=lifespan,
     )
     app.state.services = services

@@ -1,5 +1,5 @@
 """The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, files cleanup, jobs run, import,
-schema."""
+schema, persisted add."""
 
 from __future__ import annotations
 
@@ -44,6 +44,35 @@ def uvicorn_options(settings: settings_module.Settings, host: str, port: int, gr
 
     return {"host": host, "port": port, "proxy_headers": False, "access_log": False, "server_header": False,
             "log_config": logs.config(settings.log_format), "timeout_graceful_shutdown": graceful_timeout}
+
+
+persisted_app = typer.Typer(help="Persisted documents: query texts registered by SHA-256.", no_args_is_help=True)
+app.add_typer(persisted_app, name="persisted")
+
+
+@persisted_app.command("add")
+def persisted_add(
+    files: list[Path] = typer.Argument(..., help=".graphql documents (the whole file is one document) or JSON "
+                                                 "manifests (sha256 → text, as GraphQL Code Generator writes them)."),
+    manifest: Path | None = typer.Option(None, help="The manifest to write; ZHTJ_PERSISTED_FILE by default."),
+) -> None:
+    """Registers documents in the manifest the service reads at start (ZHTJ_PERSISTED_FILE), written atomically;
+    prints each document's hash. With ZHTJ_PERSISTED_ONLY on, only these run (decision 0043)."""
+    from zhtj.graphql.persisted import ManifestError, documents_in, read_manifest, write_manifest
+
+    target = manifest or Path(os.environ.get("ZHTJ_PERSISTED_FILE") or settings_module.PERSISTED_FILE)
+    try:
+        entries = read_manifest(target)
+        added = {}
+        for file in files:
+            added.update(documents_in(file))
+    except ManifestError as error:
+        typer.echo(f"zhtj persisted add: {error}", err=True)
+        raise typer.Exit(1) from None
+    write_manifest(target, {**entries, **added})
+    for digest in added:
+        typer.echo(f"{digest}{'' if digest not in entries else ' (already registered)'}")
+    typer.echo(f"{target}: {len({**entries, **added})} documents")
 
 
 @app.command()

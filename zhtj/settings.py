@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATABASE_FILE = "zhtj.sqlite3"
 SECRET_FILE = "zhtj.secret"
+PERSISTED_FILE = "zhtj-persisted.json"  # the persisted documents' manifest (graphql/persisted.py)
 ENVIRONMENTS = ("development", "production")  # ZHTJ_ENV; development unless set
+_ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$")
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 MIN_SECRET_LENGTH = 32  # production: the key behind token hashes and throttle keys (decision 0045)
 LOG_FORMATS = ("json", "text")
@@ -42,6 +45,11 @@ class Settings:
     metrics: bool = True  # GET /metrics (Prometheus)
     metrics_token: str = ""  # if set, /metrics needs `Authorization: Bearer <token>`; else loopback only
     tracing: bool = False  # OpenTelemetry spans through strawberry's extension (the `otel` extra)
+    # Browser origins (scheme://host[:port]) whose pages may call the API (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
+    # Production: only documents registered by hash run (graphql/persisted.py); ZHTJ_PERSISTED_ONLY.
+    persisted_only: bool = False
+    persisted_file: Path | None = None  # the manifest `zhtj persisted add` writes; ZHTJ_PERSISTED_FILE
 
     @property
     def is_production(self) -> bool:
@@ -130,6 +138,19 @@ def month_day(text: str) -> tuple[int, int]:
     return month, day
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    """ZHTJ_CORS_ORIGINS: a comma list of exact origins. "*" is refused (a page from anywhere could use a
+    token it finds), and so is anything that is not scheme://host[:port], which a browser never sends."""
+    found = []
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        if not _ORIGIN.match(entry):
+            raise ValueError(f"ZHTJ_CORS_ORIGINS: {entry!r} is not an origin such as https://tuan.example.cn")
+        found.append(entry.lower())
+    return tuple(found)
+
+
 def load(workdir: Path | None = None) -> Settings:
     """Raises SettingsError (a ValueError) when production lacks what it must be given."""
     workdir = workdir or Path.cwd()
@@ -156,4 +177,7 @@ def load(workdir: Path | None = None) -> Settings:
         metrics=_flag("ZHTJ_METRICS", True),
         metrics_token=os.environ.get("ZHTJ_METRICS_TOKEN", ""),
         tracing=_flag("ZHTJ_TRACING", False),
+        cors_origins=_origins(os.environ.get("ZHTJ_CORS_ORIGINS", "")),
+        persisted_only=_flag("ZHTJ_PERSISTED_ONLY", False),
+        persisted_file=Path(os.environ.get("ZHTJ_PERSISTED_FILE") or workdir / PERSISTED_FILE),
     )

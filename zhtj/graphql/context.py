@@ -31,6 +31,7 @@ FULL_READS_MESSAGE = f"一次请求最多查看{MAX_FULL_READS}个完整身份�
 
 if TYPE_CHECKING:
     from zhtj.graphql.loaders import Loaders
+    from zhtj.graphql.persisted import PersistedDocuments
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Services:
     verifier: NameIdVerifier = field(default_factory=LocalVerifier)  # MEM-13: the outside name/ID check
     viewers: ViewerCache | None = None  # who is behind a token, kept a few seconds (infrastructure/viewers.py)
     sender: CodeSender | None = None  # texts to mobiles (ACC-1's first-password code; infrastructure/messages.py)
+    persisted: PersistedDocuments | None = None  # documents registered by hash (graphql/persisted.py)
 
 
 class Reader:
@@ -83,6 +85,7 @@ class Context:
         self._loaders: Loaders | None = None
         self._audit_loader: DataLoader[tuple[str, str, str], bool] | None = None
         self.full_reads = 0
+        self.connection_params: dict[str, Any] | None = None  # graphql-transport-ws: connection_init's payload
 
     @property
     def loaders(self) -> Loaders:

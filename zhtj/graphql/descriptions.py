@@ -133,6 +133,7 @@ BY_NAME = {
 TYPES = {
     "Query": "查询: every read of the service; without a token only `valueLists` (API.md).",
     "Mutation": "变更: every write of the service; each takes one `input` and answers a payload with `errors`.",
+    "Subscription": "订阅: streams over graphql-transport-ws on /graphql, the token in connection_init's payload.",
     "PageInfo": "分页信息 (Relay Cursor Connections spec).",
     "Direction": "排序方向: moving an org among its siblings (上移/下移, ORG-6).",
 }

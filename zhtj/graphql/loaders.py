@@ -63,6 +63,10 @@ class Loaders:
         return DataLoader(self._bind(org_loaders.admins_by_org_id))
 
     @cached_property
+    def admin_orgs_by_member_id(self) -> DataLoader[int, list[Organization]]:
+        return DataLoader(self._bind(org_loaders.admin_orgs_by_member_id))
+
+    @cached_property
     def member_by_id(self) -> DataLoader[int, Member | None]:
         return DataLoader(self._bind_rows(member_loaders.member_by_id))
 

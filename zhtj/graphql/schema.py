@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
+from contextlib import aclosing
 from typing import Any
 
 import strawberry
@@ -12,14 +13,17 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, execut
 from strawberry import relay
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 from strawberry.types import ExecutionResult, Info
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 from strawberry.utils.await_maybe import await_maybe
 
+from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.context import Context
 from zhtj.graphql.descriptions import describe
-from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem
+from zhtj.graphql.documents import Checked, CheckedDocuments, documents, input_problem, policy_of
 from zhtj.graphql.extensions import RequestErrors, gate_root_fields, shown_errors
 from zhtj.graphql.identity.admins import AdminMutation
 from zhtj.graphql.identity.audit_log import AuditLogQuery
@@ -45,6 +49,7 @@ from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
 from zhtj.graphql.search.queries import SearchQuery
+from zhtj.graphql.subscriptions import Subscription
 from zhtj.graphql.transfers.mutations import TransferMutation
 from zhtj.graphql.transfers.operation_center import OperationCenterQuery
 from zhtj.graphql.transfers.queries import TransferQuery
@@ -115,6 +120,14 @@ class Schema(strawberry.Schema):
         tree's hot shape the planned way (organization/tree.py), anything else with the same resolvers, gate and
         error masking but without strawberry's per-request extension machinery. A text seen for the first time,
         or one with errors, goes strawberry's whole way, which parses, validates and words every error."""
+        if isinstance(context_value, Context) and context_value.services.persisted is not None:
+            try:  # a hash becomes its registered text; in persisted-only mode nothing else runs (persisted.py)
+                query = context_value.services.persisted.resolve(query, kwargs.get("operation_extensions"))
+            except AccessDenied as refused:
+                request_id = context_value.request_id
+                return ExecutionResult(data=None, errors=shown_errors(
+                    [GraphQLError(refused.message, original_error=refused)], request_id),
+                    extensions={"requestId": request_id})
         checked = documents.get(query, context_value.policy) \
             if self.lean and query and isinstance(context_value, Context) else None
         if checked is not None and checked.validation == [] and checked.literal_problem is None \
@@ -137,8 +150,38 @@ class Schema(strawberry.Schema):
                 return ExecutionResult(data=result.data, errors=errors, extensions={"requestId": request_id})
         return await super().execute(query, variable_values, context_value, root_value, operation_name, **kwargs)
 
+    async def stream(self, query: str | None, variable_values: dict[str, Any] | None = None,  # type: ignore[override]
+                     context_value: Any = None, root_value: Any = None, operation_name: str | None = None,
+                     **kwargs: Any) -> Any:
+        """A stream (graphql-transport-ws, subscriptions.py) words its errors as every answer does: a code and the
+        Chinese message, unexpected ones masked and logged (extensions.shown_errors)."""
+        # graphql-transport-ws asks for any operation; a socket runs subscriptions only (decision 0044): queries
+        # and mutations go over HTTP, where the body limits, the upload rule and the gate's wording apply.
+        kwargs.setdefault("allowed_operation_types", (StrawberryOperationType.SUBSCRIPTION,))
+        source = await super().stream(query, variable_values, context_value, root_value, operation_name, **kwargs)
+        return _shown(source, context_value)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Logged by RequestErrors, with the request id; nothing to add here."""
+
+
+async def _shown(source: Any, context: Any) -> AsyncGenerator[Any, None]:
+    request_id = getattr(context, "request_id", "")
+    suggestions = policy_of(context)[1]
+    async with aclosing(source):
+        async for result in source:
+            if isinstance(result, ExecutionResult) and result.errors:
+                result.errors = shown_errors([_worded(e) for e in result.errors], request_id, suggestions)
+            yield result
+
+
+def _worded(error: GraphQLError) -> GraphQLError:
+    if isinstance(error.original_error, InvalidOperationTypeError):
+        return GraphQLError(SOCKET_MESSAGE, original_error=AccessDenied("BAD_REQUEST", SOCKET_MESSAGE))
+    return error
+
+
+SOCKET_MESSAGE = "WebSocket 只用于订阅；查询和变更请用 POST /graphql"
 
 
 def _operation(checked: Checked, operation_name: str | None,
@@ -186,6 +229,7 @@ def build_schema(*more_extensions: Any) -> Schema:
     built = Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[OrganizationType, MemberType, MigrationType, SegmentType, NumberReleaseType, TransferType],
         config=StrawberryConfig(auto_camel_case=True),
         scalar_overrides=SCALARS,

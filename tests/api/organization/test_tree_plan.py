@@ -26,6 +26,8 @@ SHAPES = {
       hasChildren children(first: $n) { totalCount nodes { shortName childCount kids: hasChildren
         children(first: $n) { nodes { hasChildren childCount children(first: 1) { nodes { hasChildren } } } } }
       } } }""",
+    "edit buttons (viewerCan*)": """query($id: ID!, $n: Int!) { organization(id: $id) { viewerCanEdit
+      children(first: $n) { nodes { shortName viewerCanEdit viewerCanManageAdmins } } } }""",
     "default page size": """query($id: ID!) { organization(id: $id) { children { pageInfo { hasNextPage }
       nodes { shortName } } } }""",
 }
@@ -45,6 +47,17 @@ async def test_the_plan_answers_exactly_as_the_ordinary_execution(client, root, 
                                               "Tree" if "query Tree" in query else None)
     assert used
     assert "errors" not in planned and planned == ordinary
+
+
+async def test_a_member_sees_their_branch_without_edit_buttons_either_way_ACC4(client, root, uow, hasher, clock):
+    branch = await add_org(uow, root, "某团支部", category="团支部")
+    member, _ = await add_person(uow, hasher, clock, name="李娜", branch=branch, password="Lina2026x")
+    await client.login_as(member.id_number, "Lina2026x")
+    query = SHAPES["edit buttons (viewerCan*)"]
+    await client.query(query, {"id": oid(branch), "n": 2})
+    planned, ordinary, used = await both_ways(client, query, {"id": oid(branch), "n": 2}, None)
+    assert used and planned == ordinary
+    assert planned["data"]["organization"] == {"viewerCanEdit": False, "children": {"nodes": []}}
 
 
 async def test_later_pages_and_missing_orgs_answer_the_same(client, root, db):

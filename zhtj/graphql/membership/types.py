@@ -208,14 +208,39 @@ class MemberType(relay.Node):
                                   "only, so the list around it still answers.")
     async def id_number(self, info: Info[Context, Any]) -> str | None:
         ctx = info.context
-        viewer = ctx.require_viewer(allow_initial_password=True, allow_pending=True)
-        if self._public or (viewer.member.id != self._member.id and not await _administered(info, self._member)):
+        if not await self._may_read_id_number(info):
             raise AccessDenied("FORBIDDEN", "无权查看完整身份证号")
         if _listed(info):
             raise AccessDenied("FORBIDDEN", "列表中只显示脱敏身份证号，请逐个查看完整身份证号")
         ctx.count_full_read()
         await ctx.audit("readIdNumber", f"Member:{self._member.id}")
         return self._member.id_number
+
+    async def _may_read_id_number(self, info: Info[Context, Any]) -> bool:
+        """The member themself, or an admin over their branch or one of their posts (ACC-4)."""
+        viewer = info.context.require_viewer(allow_initial_password=True, allow_pending=True)
+        return not self._public and (viewer.member.id == self._member.id or await _administered(info, self._member))
+
+    @strawberry.field(description="可否查看完整身份证号: whether `idNumber`, asked for this person alone (not inside a "
+                                  "list), answers the number rather than FORBIDDEN; from the rule idNumber applies.")
+    async def viewer_can_read_id_number(self, info: Info[Context, Any]) -> bool:
+        return await self._may_read_id_number(info)
+
+    @strawberry.field(description="可否修改: whether `updateMember` accepts a change to this person from the viewer: "
+                                  "any field from an admin who manages them (`viewerCanManage`), the person's own "
+                                  "contact fields from themself (ACC-4).")
+    async def viewer_can_edit(self, info: Info[Context, Any]) -> bool:
+        from zhtj.graphql.permissions import can_edit_member
+
+        return await can_edit_member(info.context, self._member)
+
+    @strawberry.field(description="可否管理: whether the viewer manages this person (ACC-4, the rule of "
+                                  "`MEMBER_MANAGED_ELSEWHERE`): change every field with `updateMember`, issue a "
+                                  "password reset code, make them 书记 of an org. Deletion (MEM-15) asks more.")
+    async def viewer_can_manage(self, info: Info[Context, Any]) -> bool:
+        from zhtj.graphql.permissions import manages
+
+        return await manages(info.context, self._member)
 
     @strawberry.field(description="手机号码: masked (138****8000) in lists and search results.")
     def mobile(self, info: Info[Context, Any]) -> str | None:

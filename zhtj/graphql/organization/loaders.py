@@ -109,6 +109,20 @@ async def admins_by_org_id(session: AsyncSession, org_ids: Sequence[int]) -> lis
     return [grouped.get(i, []) for i in org_ids]
 
 
+async def admin_orgs_by_member_id(session: AsyncSession, member_ids: Sequence[int]) -> list[list[Organization]]:
+    """The orgs each person administers, by path (what `uow.admins.orgs_of` reads, for many people at once)."""
+    rows = await session.execute(
+        select(OrgAdmin.member_id, Organization)  # type: ignore[call-overload]
+        .join(Organization, orgs.c.id == OrgAdmin.org_id)  # type: ignore[arg-type]
+        .where(OrgAdmin.member_id.in_(member_ids))  # type: ignore[attr-defined]
+        .order_by(orgs.c.path)
+    )
+    grouped: dict[int, list[Organization]] = defaultdict(list)
+    for member_id, org in rows:
+        grouped[member_id].append(org)
+    return [grouped.get(i, []) for i in member_ids]
+
+
 async def positions_by_org_id(
     session: AsyncSession, org_ids: Sequence[int]
 ) -> list[list[tuple[CadrePosition, Member]]]:

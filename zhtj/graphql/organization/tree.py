@@ -30,6 +30,7 @@ from zhtj.graphql.organization.loaders import (
     children_pages,
     id_list_param,
 )
+from zhtj.graphql.permissions import can_edit_org
 from zhtj.graphql.plans import Arguments, NotThisWay, argument_of, fields_of, key_of, root_of
 from zhtj.graphql.relay import decode_cursor, encode_cursor, page_size
 from zhtj.infrastructure.tables.schema import organizations as orgs
@@ -57,6 +58,8 @@ CHILDREN = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARA
 CHILDREN_AFTER = children_pages(select(*COLUMNS), id_list_param("parents"), FIRST_PARAM, AFTER_PARAMS)
 # Fields answered from the count of an org's children (one grouped count a level, shared with totalCount).
 COUNTED = {"childCount": lambda n: n, "hasChildren": lambda n: n > 0}
+# Fields answered by the rule the mutations apply (graphql/permissions.py), with no read at all.
+PERMISSIONS = {"viewerCanEdit": can_edit_org, "viewerCanManageAdmins": can_edit_org}
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 
 
@@ -108,7 +111,8 @@ def _org(selection_set: SelectionSetNode) -> Org:
     items: list[tuple[str, str, Any]] = []
     for node in fields_of(selection_set):
         name = node.name.value
-        if (name in SCALARS or name in COUNTED) and not node.arguments and node.selection_set is None:
+        plain = name in SCALARS or name in COUNTED or name in PERMISSIONS
+        if plain and not node.arguments and node.selection_set is None:
             items.append((key_of(node), name, None))
         elif name == "children" and node.selection_set is not None:
             items.append((key_of(node), "children", _children(node)))
@@ -154,9 +158,10 @@ def _children(node: FieldNode) -> Children:
 class _Run(Arguments):
     """One request's run of a plan: arguments read, then one statement per level."""
 
-    def __init__(self, plan: Plan, variables: dict[str, Any] | None):
+    def __init__(self, plan: Plan, variables: dict[str, Any] | None, context: Any = None):
         super().__init__(plan.variables, variables)
         self.plan = plan
+        self.context = context
 
     def page(self, children: Children) -> tuple[int, tuple[int, int] | None]:
         first = self.value(children.first, "Int")
@@ -173,7 +178,7 @@ class _Run(Arguments):
 
 async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> dict[str, Any] | None:
     """The `data` of the answer, or None when the ordinary execution must answer."""
-    run = _Run(plan, variables)
+    run = _Run(plan, variables, context)
     try:
         raw_id = run.value(plan.id, "ID")
         viewer = context.require_viewer()
@@ -267,6 +272,9 @@ async def _levels(reads: Reads, run: _Run, level: list[tuple[Any, Org]]) -> list
         for key, name, detail in org.items:
             if name in COUNTED:
                 answer[key] = COUNTED[name](counts.get(row.id, 0))
+                continue
+            if name in PERMISSIONS:
+                answer[key] = PERMISSIONS[name](run.context, row)
                 continue
             if name != "children":
                 answer[key] = SCALARS[name](row)

@@ -18,6 +18,7 @@ from zhtj.graphql.context import Context
 from zhtj.graphql.ids import parse_pk
 from zhtj.graphql.membership.types import SelfReportStatus
 from zhtj.graphql.organization.loaders import PageKey
+from zhtj.graphql.permissions import can_edit_org
 from zhtj.graphql.relay import BadPageRequest, Connection, encode_cursor, page_request
 
 if TYPE_CHECKING:
@@ -116,6 +117,17 @@ class OrganizationType(relay.Node):
                                   "the same batched count.")
     async def has_children(self, info: Info[Context, Any]) -> bool:
         return await self.child_count(info) > 0
+
+    @strawberry.field(description="可否修改: whether the viewer administers this org (ACC-4), so "
+                                  "`updateOrganization`, `reorderOrganization` and `createOrganization` under it act "
+                                  "rather than answer NOT_FOUND; the form's own rules (ORG-4) still apply.")
+    def viewer_can_edit(self, info: Info[Context, Any]) -> bool:
+        return can_edit_org(info.context, self._org)
+
+    @strawberry.field(description="可否管理管理员: whether `addAdmin` and `removeAdmin` act on this org for the "
+                                  "viewer (ACC-3, ACC-4); the limit of admins and never removing oneself still apply.")
+    def viewer_can_manage_admins(self, info: Info[Context, Any]) -> bool:
+        return can_edit_org(info.context, self._org)
 
     @strawberry.field(description="统计领域 of the industry (ORG-3): 学校, 机关事业单位, 国有企业, ….")
     def domain(self) -> str | None:

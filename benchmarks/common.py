@@ -31,7 +31,7 @@ from zhtj.infrastructure import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LUA = """-- written by benchmarks/request_path.py
+LUA = """-- written by benchmarks/common.py
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 {auth}wrk.body = [==[{body}]==]
@@ -202,20 +202,26 @@ def wrk(case: Case, servers: Servers, token: str, seconds: float, args: argparse
     body = case.body()
     if "]==]" in body:
         raise ValueError("the body would end the Lua string")
+    return run_wrk(LUA.format(auth=auth, body=body), servers.base(case.server) + "/graphql", seconds, args, work,
+                   case.label)[0]
+
+
+def run_wrk(lua: str, url: str, seconds: float, args: argparse.Namespace, work: Path, label: str,
+            connections: int | None = None) -> tuple[Load, str]:
+    """wrk with a script whose done() writes the RESULT line of LUA; the Load and wrk's whole output."""
     script = work / "case.lua"
-    script.write_text(LUA.format(auth=auth, body=body))
-    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds:g}s",
-               "--timeout", "60s", "-s", str(script), servers.base(case.server) + "/graphql"]
+    script.write_text(lua)
+    command = ["wrk", "-t", str(args.threads), "-c", str(connections or args.connections), "-d", f"{seconds:g}s",
+               "--timeout", "60s", "-s", str(script), url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     found = re.search(r"^RESULT (.*)$", done.stdout, re.M)
     if done.returncode != 0 or not found:
-        raise RuntimeError(f"wrk failed ({done.returncode}) on {case.label}:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(f"wrk failed ({done.returncode}) on {label}:\n{done.stdout}\n{done.stderr}")
     n, duration, connect, read, write, status, timeout, p50, p95, p99 = found.group(1).split()
     errors = {"connect": int(connect), "read": int(read), "write": int(write), "non-2xx": int(status),
               "timeout": int(timeout)}
     return Load(int(n), float(duration), {k: v for k, v in errors.items() if v}, float(p50), float(p95),
-                float(p99))
-
+                float(p99)), done.stdout
 
 
 def machine(fixture: Any, url: str) -> list[str]:

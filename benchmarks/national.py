@@ -48,6 +48,7 @@ from zhtj.graphql.ids import encode_id
 from zhtj.infrastructure import migrate
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, run_bootstrap
+from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.generate import generate
 from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.tables.schema import members, organizations
@@ -134,6 +135,7 @@ async def prepare(url: str, fixture: Fixture, wanted: int, seed: int, reuse: boo
         db = create_database(url)
         try:
             summary = await generate(db, members_wanted=wanted, seed=seed, as_of=date(2026, 12, 1),
+                                     files=LocalFiles(fixture.files_dir),
                                      progress=lambda n: print(f"\r  {n:,} members", end="", file=sys.stderr))
         finally:
             await db.dispose()
@@ -141,6 +143,7 @@ async def prepare(url: str, fixture: Fixture, wanted: int, seed: int, reuse: boo
         fixture.built = (f"generated in {summary.seconds:.0f} s (`zhtj generate --members {wanted} --seed {seed}`): "
                          f"{summary.organizations:,} orgs of which {summary.branches:,} branches, "
                          f"{summary.cadres:,} cadre posts, {summary.segments:,} number segments, "
+                         f"{summary.archives:,} e-archives, "
                          f"{summary.incomplete:,} incomplete profiles")
     else:
         fixture.built = "reused as it was (--reuse)"

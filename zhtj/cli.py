@@ -91,6 +91,7 @@ def generate(
     from zhtj.domain.shared.errors import DomainError
     from zhtj.infrastructure.db import create_database
     from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, run_bootstrap
+    from zhtj.infrastructure.files import LocalFiles
     from zhtj.infrastructure.generate import Summary, as_of_now
     from zhtj.infrastructure.generate import generate as run
     from zhtj.infrastructure.tables import start_mappers
@@ -106,7 +107,7 @@ def generate(
         db = create_database(settings.database_url)
         task = progress.add_task("members", total=members)
         try:
-            return await run(db, members_wanted=members, seed=seed, as_of=day,
+            return await run(db, members_wanted=members, seed=seed, as_of=day, files=LocalFiles(settings.files_dir),
                              progress=lambda done: progress.update(task, completed=done))
         finally:
             await db.dispose()
@@ -121,7 +122,8 @@ def generate(
         raise typer.Exit(1) from None
     typer.echo(f"generated {summary.members:,} members ({summary.incomplete:,} with incomplete profiles), "
                f"{summary.cadres:,} cadre posts, {summary.organizations:,} organizations "
-               f"({summary.branches:,} branches), {summary.segments:,} number segments "
+               f"({summary.branches:,} branches), {summary.segments:,} number segments, "
+               f"{summary.archives:,} e-archives "
                f"in {summary.seconds:.0f} s ({_where(settings.database_url)})")
 
 

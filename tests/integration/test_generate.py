@@ -4,6 +4,7 @@ been entered through the API (ORG-1, ORG-12, MEM-1..MEM-12, MEM-4, NUM-2, NUM-3,
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from conftest import NOW
@@ -11,14 +12,23 @@ from sqlalchemy import select
 
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership.profile import MemberForm, form_problems, province_of
+from zhtj.domain.numbering.archives import check_file
 from zhtj.domain.numbering.model import Segment
 from zhtj.domain.numbering.rules import entry_domain_problem, innermost
 from zhtj.domain.organization.model import is_within
 from zhtj.domain.shared import values
 from zhtj.infrastructure.db import Database
+from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.generate import generate
 from zhtj.infrastructure.generate.data import provinces
-from zhtj.infrastructure.tables.schema import cadre_positions, members, number_segments, organizations
+from zhtj.infrastructure.pdf_check import PypdfChecker
+from zhtj.infrastructure.tables.schema import (
+    cadre_positions,
+    member_archives,
+    members,
+    number_segments,
+    organizations,
+)
 
 WANTED = 2_000
 
@@ -28,9 +38,10 @@ async def _rows(db: Database, table: Any) -> list[Any]:
         return list((await conn.execute(select(table))).all())
 
 
-async def test_a_generated_nation_hangs_under_the_root_in_branches_of_3_to_50_ORG_1_ORG_12(db: Database,
-                                                                                          root: Any) -> None:
-    summary = await generate(db, members_wanted=WANTED, seed=3, as_of=NOW.date())
+async def test_a_generated_nation_hangs_under_the_root_in_branches_of_3_to_50_ORG_1_ORG_12_MEM_9(
+        db: Database, root: Any, tmp_path: Path) -> None:
+    files = LocalFiles(tmp_path)
+    summary = await generate(db, members_wanted=WANTED, seed=3, as_of=NOW.date(), files=files)
     orgs = {o.id: o for o in await _rows(db, organizations)}
     people = [m for m in await _rows(db, members) if m.branch_id is not None]
     assert summary.members == len(people) == WANTED
@@ -48,6 +59,12 @@ async def test_a_generated_nation_hangs_under_the_root_in_branches_of_3_to_50_OR
             assert parent.category != values.BRANCH
             assert org.category != values.LEADING_BODY or parent.category == values.LEADING_BODY
             assert org.path == f"{parent.path}{org.path.rstrip('/').rsplit('/', 1)[1]}/"
+    archives = await _rows(db, member_archives)  # MEM-9: most who joined in 2020 or later have their form
+    joined_2020 = {m.id for m in people if m.join_date >= "2020"}
+    assert {a.member_id for a in archives} <= joined_2020 and len(archives) > 0.8 * len(joined_2020) > 0
+    assert summary.archives == len(archives)
+    for name in {a.stored_name for a in archives}:
+        assert await check_file(PypdfChecker(), await files.read(name) or b"") is None
 
 
 async def test_id_numbers_are_valid_unique_and_of_the_province_and_profiles_pass_the_rules_MEM_4_MEM_2(

@@ -6,7 +6,7 @@ from datetime import date
 
 from zhtj.infrastructure.generate import Nation, root_org
 
-FIRST = {"organizations": 2, "members": 2, "cadre_positions": 2, "number_segments": 1}
+FIRST = {"organizations": 2, "members": 2, "cadre_positions": 2, "number_segments": 1, "member_archives": 1}
 
 
 def rows(seed: int) -> list[tuple[str, tuple]]:

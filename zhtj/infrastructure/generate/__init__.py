@@ -15,6 +15,7 @@ statistics) is rebuilt there after a bulk load."""
 
 from __future__ import annotations
 
+import io
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -22,13 +23,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as clock_time
 
+from pypdf import PdfWriter
 from sqlalchemy import func, select, text
 
+from zhtj.domain.numbering.archives import StoredFile, store_file
 from zhtj.domain.shared.errors import DomainError, Problem
+from zhtj.domain.shared.ports import FileStore
 from zhtj.infrastructure.bulk import Loader, reset_sequences
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.generate.data import Province, provinces
 from zhtj.infrastructure.generate.people import (
+    ARCHIVE_COLUMNS,
     MEMBER_COLUMNS,
     POSITION_COLUMNS,
     SEGMENT_COLUMNS,
@@ -36,7 +41,13 @@ from zhtj.infrastructure.generate.people import (
     People,
 )
 from zhtj.infrastructure.generate.tree import ORG_COLUMNS, Org, Planner, shares
-from zhtj.infrastructure.tables.schema import cadre_positions, members, number_segments, organizations
+from zhtj.infrastructure.tables.schema import (
+    cadre_positions,
+    member_archives,
+    members,
+    number_segments,
+    organizations,
+)
 
 MIN_MEMBERS = 1_000  # 38 provincial-level units with a few branches each
 CHINA = timezone(timedelta(hours=8))
@@ -50,6 +61,7 @@ class Summary:
     members: int
     cadres: int
     segments: int
+    archives: int
     incomplete: int
     seconds: float
 
@@ -65,7 +77,7 @@ class Nation:
     give the same rows."""
 
     def __init__(self, *, members_wanted: int, seed: int, as_of: date, root: Org, first: dict[str, int],
-                 taken: set[str]):
+                 taken: set[str], form: StoredFile | None = None):
         if members_wanted < MIN_MEMBERS:
             raise DomainError([Problem("TOO_FEW_MEMBERS", f"至少生成{MIN_MEMBERS}名团员", "members", "ORG-1")])
         rng = random.Random(seed)
@@ -74,8 +86,8 @@ class Nation:
         for unit, budget in zip(provinces(), _budgets(members_wanted), strict=True):
             self.planner.province(root, unit, budget)
         self.counters = Counters(member=first["members"] - 1, position=first["cadre_positions"] - 1,
-                                 segment=first["number_segments"] - 1)
-        self.people = People(rng, as_of, self.now, self.counters, taken)
+                                 segment=first["number_segments"] - 1, archive=first["member_archives"] - 1)
+        self.people = People(rng, as_of, self.now, self.counters, taken, form)
         self.members = self.segments = 0
 
     @property
@@ -89,12 +101,14 @@ class Nation:
         for org in self.orgs:
             if not org.kind:
                 continue
-            members_, posts = people.branch(org)
+            members_, posts, archives = people.branch(org)
             yield from self._segments()
             for row in members_:
                 yield "members", row
             for row in posts:
                 yield "cadre_positions", row
+            for row in archives:
+                yield "member_archives", row
             self.members += len(members_)
         people.close_county()
         yield from self._segments()
@@ -106,20 +120,23 @@ class Nation:
             yield "number_segments", row
 
 
-async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
+async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date, files: FileStore | None = None,
                    progress: Callable[[int], None] | None = None) -> Summary:
     """Generates members_wanted members (exactly) under the root, which must have no children yet; ends with
-    rebuild_derived(db)."""
+    rebuild_derived(db). With `files`, those who joined in 2020 or later mostly get an e-archive: one small
+    application form, stored once (content-addressed, decision 0016), that their rows all name."""
     started = time.perf_counter()
     root, first = await _start(db)
+    form = await store_file(files, application_form()) if files is not None else None
     nation = Nation(members_wanted=members_wanted, seed=seed, as_of=as_of, root=root, first=first,
-                    taken=await _taken(db))
+                    taken=await _taken(db), form=form)
     reported = 0
     async with db.engine.connect() as conn:
         raw = await conn.get_raw_connection()
         loader = Loader(db, raw.driver_connection)
         for table, columns in (("organizations", ORG_COLUMNS), ("number_segments", SEGMENT_COLUMNS),
-                               ("members", MEMBER_COLUMNS), ("cadre_positions", POSITION_COLUMNS)):
+                               ("members", MEMBER_COLUMNS), ("cadre_positions", POSITION_COLUMNS),
+                               ("member_archives", ARCHIVE_COLUMNS)):
             loader.table(table, columns)
         for table, row in nation.rows():
             await loader.add(table, row)
@@ -130,10 +147,11 @@ async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
         await conn.commit()
     if progress is not None:
         progress(nation.members)
-    await reset_sequences(db, ("organizations", "members", "cadre_positions", "number_segments"))
+    await reset_sequences(db, ("organizations", "members", "cadre_positions", "number_segments", "member_archives"))
     await rebuild_derived(db)
     return Summary(organizations=len(nation.orgs), branches=sum(1 for o in nation.orgs if o.kind),
                    members=nation.members, cadres=nation.counters.cadres, segments=nation.segments,
+                   archives=nation.counters.archive - first["member_archives"] + 1,
                    incomplete=nation.counters.incomplete, seconds=time.perf_counter() - started)
 
 
@@ -168,9 +186,19 @@ async def _start(db: Database) -> tuple[Org, dict[str, int]]:
             raise DomainError([Problem("TREE_NOT_EMPTY", "团中央下已有组织，只能在空的组织树上生成数据", None,
                                        "ORG-1")])
         first = {}
-        for table in (organizations, members, cadre_positions, number_segments):
+        for table in (organizations, members, cadre_positions, number_segments, member_archives):
             first[table.name] = ((await conn.execute(select(func.max(table.c.id)))).scalar_one() or 0) + 1
     return root_org(root_id, root_path), first
+
+
+def application_form() -> bytes:
+    """A one-page PDF standing for a scanned 入团志愿书 (NUM-6 accepts it: a PDF with every page present)."""
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # A4 in points
+    writer.add_metadata({"/Title": "入团志愿书（生成数据）"})
+    writer.write(out)
+    return out.getvalue()
 
 
 def root_org(root_id: int, root_path: str) -> Org:

@@ -23,7 +23,8 @@ from zhtj.domain.membership.rules import (
     PARTY_JOIN_AGE,
     development_number_required,
 )
-from zhtj.domain.numbering.model import Segment
+from zhtj.domain.numbering.archives import StoredFile
+from zhtj.domain.numbering.model import ARCHIVE_APPROVED, ARCHIVE_PENDING, Segment
 from zhtj.domain.shared import values
 from zhtj.infrastructure.generate.data import Province, names, provinces
 from zhtj.infrastructure.generate.tree import Org
@@ -31,6 +32,8 @@ from zhtj.infrastructure.generate.tree import Org
 T = TypeVar("T")
 INCOMPLETE_SHARE = 0.08  # MEM-16: a profile with one required field left empty
 VERIFIED_SHARE = 0.85  # MEM-13: name and ID number checked
+ARCHIVED_SHARE = 0.9  # MEM-9, NUM-6: of those who joined in 2020 or later, with their application form uploaded
+APPROVED_SHARE = 0.8  # NUM-6: of the uploaded forms, reviewed and approved (the rest wait for review)
 MEMBER_COLUMNS = (
     "id", "name", "id_number", "gender", "birth_date", "branch_id", "political_status", "join_date", "mobile",
     "created_at", "ethnicity", "occupation", "study_status", "job_type", "education", "development_number",
@@ -38,6 +41,7 @@ MEMBER_COLUMNS = (
     "registered_volunteer", "volunteer_since", "verification", "verification_checked_at")
 POSITION_COLUMNS = ("id", "member_id", "org_id", "position", "since", "appointment_method", "cadre_nature",
                     "on_party_committee", "on_duty")
+ARCHIVE_COLUMNS = ("id", "member_id", "stored_name", "sha256", "size", "uploaded_at", "status", "reviewed_at")
 SEGMENT_COLUMNS = ("id", "org_id", "start_number", "end_number", "year", "domain", "school_level", "parent_id",
                    "allocated_at")
 
@@ -93,6 +97,7 @@ class Counters:
     member: int
     position: int
     segment: int
+    archive: int = 0
     incomplete: int = 0
     cadres: int = 0
 
@@ -105,8 +110,10 @@ def birthday(born: date, years: int) -> date:
 
 
 class People:
-    def __init__(self, rng: random.Random, as_of: date, now: datetime, counters: Counters, taken: set[str]):
+    def __init__(self, rng: random.Random, as_of: date, now: datetime, counters: Counters, taken: set[str],
+                 form: StoredFile | None = None):
         self.rng, self.as_of, self.now, self.n = rng, as_of, now, counters
+        self.form = form  # the one stored application form every generated e-archive names (content-addressed)
         self.taken = taken  # ID numbers already in the database
         self.serials: dict[tuple[str, int, bool], int] = {}
         self.names = names()
@@ -206,7 +213,7 @@ class People:
 
     # a branch --------------------------------------------------------------------------------------------
 
-    def branch(self, branch: Org) -> tuple[list[tuple], list[tuple]]:
+    def branch(self, branch: Org) -> tuple[list[tuple], list[tuple], list[tuple]]:
         """The branch's members and the posts they hold: the first is the branch's 书记, the second a 委员 in
         branches of 10 or more; the next hold the posts above that the branch carries (branch.posts)."""
         self.enter_county(branch)
@@ -225,7 +232,20 @@ class People:
                 row = (*row[:17], True, *row[18:])  # is_cadre
                 positions.append(self.position(row, *post))
             members.append(row)
-        return members, positions
+        return members, positions, self.archives(members)
+
+    def archives(self, members: list[tuple]) -> list[tuple]:
+        """NUM-6: most of those who joined in 2020 or later have their form uploaded, most of those reviewed."""
+        form, rng, rows = self.form, self.rng, []
+        if form is None:
+            return rows
+        for member in members:
+            if member[7] >= "2020" and rng.random() < ARCHIVED_SHARE:
+                self.n.archive += 1
+                approved = rng.random() < APPROVED_SHARE
+                rows.append((self.n.archive, member[0], form.name, form.sha256, form.size, self.now,
+                             ARCHIVE_APPROVED if approved else ARCHIVE_PENDING, self.now if approved else None))
+        return rows
 
     def member(self, branch: Org, body: Org, province_key: str | None, *, leading: bool) -> tuple:
         rng, n = self.rng, self.n

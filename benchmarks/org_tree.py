@@ -29,6 +29,7 @@ from zhtj.domain.organization.model import child_path, subtree_bounds
 from zhtj.domain.shared.clock import SystemClock
 from zhtj.graphql.ids import encode_id
 from zhtj.infrastructure import migrate
+from zhtj.infrastructure.bulk import flush
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.passwords import Argon2Hasher
 from zhtj.infrastructure.tables import start_mappers
@@ -74,9 +75,9 @@ async def build(url: str, branches: int) -> int:
         for row in rows(root.id, root.path, branches):
             batch.append(row)
             if len(batch) == 100_000:
-                await _flush(db.dialect, driver, batch)
+                await flush(db.dialect, driver, "organizations", COLUMNS, batch)
                 batch = []
-        await _flush(db.dialect, driver, batch)
+        await flush(db.dialect, driver, "organizations", COLUMNS, batch)
         await conn.commit()
     async with db.engine.begin() as conn:
         if db.dialect == "postgresql":
@@ -88,19 +89,6 @@ async def build(url: str, branches: int) -> int:
         total = (await conn.execute(select(func.count()).select_from(organizations))).scalar_one()
     await db.dispose()
     return total
-
-
-async def _flush(dialect: str, driver, batch: list[tuple]) -> None:  # type: ignore[no-untyped-def]
-    if not batch:
-        return
-    if dialect == "postgresql":
-        await driver.copy_records_to_table("organizations", records=batch, columns=COLUMNS)
-    else:
-        marks = ", ".join("?" * len(COLUMNS))
-        converted = [(*r[:-1], r[-1].replace(tzinfo=None).isoformat(sep=" ")) for r in batch]
-        await driver.execute("BEGIN")  # one transaction a batch: the connection runs in autocommit
-        await driver.executemany(f"INSERT INTO organizations ({', '.join(COLUMNS)}) VALUES ({marks})", converted)
-        await driver.execute("COMMIT")
 
 
 async def timed(label: str, runs: int, fn: Callable[[], Awaitable[object]], results: list) -> None:

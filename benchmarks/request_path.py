@@ -26,45 +26,38 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
-import importlib.metadata
-import importlib.util
 import json
 import os
-import platform
-import re
 import secrets
 import shutil
 import signal
-import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import argon2
 import httpx
-from org_tree import _flush  # the national-size benchmark's bulk loader
+from common import Case, Load, Servers, empty_database, is_postgres, machine, version_of, wrk
+from org_tree import COLUMNS
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 
 from zhtj.app import create_app
 from zhtj.domain.organization.model import child_path
 from zhtj.graphql.ids import encode_id
 from zhtj.infrastructure import migrate
+from zhtj.infrastructure.bulk import flush
 from zhtj.infrastructure.db import create_database
 from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, build_demo, make_id_number
 from zhtj.infrastructure.tables.schema import accounts, members, organizations
 from zhtj.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
 COUNTY_PARENT = "南京团市委"  # depth 2: the county sits at depth 3, as a county does in the national tree
 COMMITTEES, BRANCHES = 15, 50
 TREE_SIZE = 1 + COMMITTEES * (1 + BRANCHES)
@@ -106,20 +99,6 @@ SELECT json_build_object('shortName', c.short_name, 'fullName', c.full_name, 'ca
 FROM organizations c WHERE c.id = :id""",
 }
 
-LUA = """-- written by benchmarks/request_path.py
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-{auth}wrk.body = [==[{body}]==]
-
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %.6f %d %d %d %d %d %.3f %.3f %.3f\\n",
-    summary.requests, summary.duration / 1e6, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
-end
-"""
-
-
 @dataclass
 class Fixture:
     """What the prepared database holds that the cases need."""
@@ -134,70 +113,11 @@ class Fixture:
     database_version: str = ""
 
 
-@dataclass
-class Case:
-    label: str
-    server: str  # "bare" or "service"
-    query: str
-    variables: dict[str, Any] = field(default_factory=dict)
-    auth: bool = True
-
-    def body(self) -> str:
-        return json.dumps({"query": self.query, "variables": self.variables})
-
-
-@dataclass
-class Load:
-    requests: int
-    seconds: float
-    errors: dict[str, int]
-    median: float
-    p95: float
-    p99: float
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds
-
-    @property
-    def spread(self) -> str:
-        return f"{self.p95 / self.median:.1f}" if self.median else "—"
-
-
 # 1. The database --------------------------------------------------------------------------------------------
 
 
-def is_postgres(url: str) -> bool:
-    return url.startswith("postgresql")
-
-
-async def empty_database(url: str) -> None:
-    if not is_postgres(url):
-        path = make_url(url).database
-        if not path or path == ":memory:":
-            raise SystemExit("error: SQLite needs a file: sqlite+aiosqlite:////tmp/rp.sqlite3")
-        await asyncio.to_thread(remove_files, [Path(path + s) for s in ("", "-wal", "-shm", "-journal")])
-        return
-    import asyncpg
-
-    u = make_url(url)
-    where = {"host": u.host, "port": u.port, "user": u.username, "password": u.password}
-    try:
-        conn = await asyncpg.connect(database=u.database, **where)
-    except asyncpg.InvalidCatalogNameError:
-        conn = await asyncpg.connect(database="postgres", **where)
-        await conn.execute(f'CREATE DATABASE "{u.database}"')
-    await conn.close()
-    await asyncio.to_thread(migrate.downgrade, url, "base")
-
-
-def remove_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
 def county_rows(parent_id: int, parent_path: str, parent_depth: int, first_id: int) -> Iterator[tuple]:
-    """A county with its committees and their branches, in org_tree.COLUMNS order, ids from first_id up."""
+    """A county with its committees and their branches, in COLUMNS order, ids from first_id up."""
     now = datetime(2026, 1, 1, tzinfo=UTC)
     county_path = child_path(parent_path, first_id)
     yield (first_id, parent_id, county_path, parent_depth + 1, "团的领导机关", "示范县团委", "共青团示范县委员会",
@@ -235,7 +155,8 @@ async def prepare(url: str, fixture: Fixture) -> None:
                 accounts.c.id_number == DEMO_ADMIN_ID))).scalar_one()
         async with db.engine.connect() as conn:  # the loader runs its own transactions on the raw connection
             raw = await conn.get_raw_connection()
-            await _flush(db.dialect, raw.driver_connection, list(county_rows(*parent, first_id)))
+            await flush(db.dialect, raw.driver_connection, "organizations", COLUMNS,
+                        list(county_rows(*parent, first_id)))
             await conn.commit()
         fixture.county = first_id
         async with db.engine.begin() as conn:
@@ -254,95 +175,6 @@ async def prepare(url: str, fixture: Fixture) -> None:
 
 
 # 2. The servers ---------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM if this process dies without reaching its cleanup."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-class Servers:
-    """The service and the bare app, each one uvicorn worker on a free loopback port; stopped on exit."""
-
-    def __init__(self, url: str, fixture: Fixture, logs: Path):
-        self.url, self.fixture, self.logs = url, fixture, logs
-        self.procs: dict[str, subprocess.Popen] = {}
-        self.ports: dict[str, int] = {}
-
-    def base(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
-
-    def __enter__(self) -> Servers:
-        env = {**os.environ, "ZHTJ_DATABASE_URL": self.url, "ZHTJ_SECRET_KEY": self.fixture.secret,
-               "ZHTJ_FILES_DIR": str(self.fixture.files_dir), "PYTHONUNBUFFERED": "1"}
-        targets = {"service": ["--factory", "zhtj.app:create_app"],
-                   "bare": ["--app-dir", str(ROOT / "benchmarks"), "bare_app:app"]}
-        try:
-            for name, target in targets.items():
-                self.ports[name] = port = free_port()
-                log = (self.logs / f"{name}.log").open("wb")
-                self.procs[name] = subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", *target, "--host", "127.0.0.1", "--port", str(port),
-                     "--workers", "1", "--no-access-log", "--log-level", "warning"],
-                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                    preexec_fn=_die_with_parent if sys.platform == "linux" else None)
-                log.close()
-            self._wait()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def _wait(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        pending = set(self.procs)
-        while pending:
-            for name in list(pending):
-                if self.procs[name].poll() is not None:
-                    raise RuntimeError(f"the {name} server exited at start:\n{self.log(name)[-4000:]}")
-                try:
-                    if name == "service":
-                        answer = httpx.get(self.base(name) + "/healthz", timeout=2)
-                    else:
-                        answer = httpx.post(self.base(name) + "/graphql", json={}, timeout=2)
-                    if answer.status_code == 200:
-                        pending.discard(name)
-                except httpx.TransportError:
-                    pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"no answer after {timeout:.0f} s from: {', '.join(sorted(pending))}")
-            time.sleep(0.1)
-
-    def log(self, name: str) -> str:
-        return (self.logs / f"{name}.log").read_text(errors="replace")
-
-    def errors(self, name: str) -> list[str]:
-        """Logged errors, except a client gone before its body arrived: wrk drops its connections at the end."""
-        blocks = re.split(r"^(?=ERROR:)", self.log(name), flags=re.M)
-        return [b for b in blocks if b.startswith("ERROR:") and "ClientDisconnect" not in b]
-
-    def idle(self, name: str) -> None:
-        """Waits until the server has worked off what wrk left in flight when it stopped."""
-        path, method = ("/healthz", "GET") if name == "service" else ("/graphql", "POST")
-        httpx.request(method, self.base(name) + path, json={} if method == "POST" else None, timeout=120)
-        time.sleep(0.2)
-
-    def __exit__(self, *_: object) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 # 3. Under load ----------------------------------------------------------------------------------------------
@@ -378,26 +210,6 @@ def check(case: Case, servers: Servers, token: str) -> None:
 
 def count_orgs(org: dict) -> int:
     return 1 + sum(count_orgs(child) for child in org.get("children", {}).get("nodes", []))
-
-
-def wrk(case: Case, servers: Servers, token: str, seconds: float, args: argparse.Namespace, work: Path) -> Load:
-    auth = f'wrk.headers["Authorization"] = "Bearer {token}"\n' if case.auth else ""
-    body = case.body()
-    if "]==]" in body:
-        raise ValueError("the body would end the Lua string")
-    script = work / "case.lua"
-    script.write_text(LUA.format(auth=auth, body=body))
-    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds:g}s",
-               "--timeout", "60s", "-s", str(script), servers.base(case.server) + "/graphql"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
-    found = re.search(r"^RESULT (.*)$", done.stdout, re.M)
-    if done.returncode != 0 or not found:
-        raise RuntimeError(f"wrk failed ({done.returncode}) on {case.label}:\n{done.stdout}\n{done.stderr}")
-    n, duration, connect, read, write, status, timeout, p50, p95, p99 = found.group(1).split()
-    errors = {"connect": int(connect), "read": int(read), "write": int(write), "non-2xx": int(status),
-              "timeout": int(timeout)}
-    return Load(int(n), float(duration), {k: v for k, v in errors.items() if v}, float(p50), float(p95),
-                float(p99))
 
 
 def under_load(url: str, fixture: Fixture, args: argparse.Namespace, work: Path) -> list[tuple[Case, Load]]:
@@ -509,26 +321,6 @@ async def in_process(url: str, fixture: Fixture, runs: int, write_runs: int) -> 
 # 5. The report ----------------------------------------------------------------------------------------------
 
 
-def machine(fixture: Fixture, url: str) -> list[str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "zhtj"], cwd=ROOT, capture_output=True, text=True)
-    postgres = fixture.database_version if is_postgres(url) else "PostgreSQL not used"
-    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    version = importlib.metadata.version
-    return [
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit.stdout.strip() or 'unknown'}"
-        + (" (with uncommitted changes under zhtj/)" if dirty.stdout.strip() else ""),
-        f"- machine: {len(os.sched_getaffinity(0))} CPUs (nproc), {cpu}; Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {postgres}",
-        f"- servers: uvicorn {version('uvicorn')} ({loop}, {http}), one worker each, access log off; "
-        f"starlette {version('starlette')}, strawberry-graphql {version('strawberry-graphql')}, "
-        f"SQLAlchemy {version('sqlalchemy')}",
-    ]
-
-
 def report(url: str, fixture: Fixture, args: argparse.Namespace, loads: list[tuple[Case, Load]],
            timed: dict[str, Any], took: float) -> str:
     database = "PostgreSQL" if is_postgres(url) else "SQLite"
@@ -569,13 +361,6 @@ def report(url: str, fixture: Fixture, args: argparse.Namespace, loads: list[tup
         "", f"Whole run: {took:.0f} s.",
     ]
     return "\n".join(lines)
-
-
-def version_of(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "?"
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""The `zhtj` command: serve, demo, bootstrap, db upgrade|downgrade, verify-pending, files cleanup, jobs run, import,
-schema, persisted add."""
+"""The `zhtj` command: serve, demo, bootstrap, generate, db upgrade|downgrade, verify-pending, files cleanup,
+jobs run, import, schema, persisted add."""
 
 from __future__ import annotations
 
@@ -145,6 +145,58 @@ def bootstrap(
             typer.echo(f"error: {p.message} ({p.code}, {p.rule})", err=True)
         raise typer.Exit(1)
     typer.echo(f"created 团中央 and its admin {admin_name}; log in with the ID number and the password")
+
+
+@app.command()
+def generate(
+    members: int = typer.Option(..., help="How many members to generate (at least 1,000)."),
+    seed: int = typer.Option(1, help="Seed of the random generator: the same seed and date give the same data."),
+    as_of: str = typer.Option("", help="The date ages and join dates are counted to, YYYY-MM-DD (default: today "
+                                       "in China)."),
+) -> None:
+    """Generates a realistic nation of MEMBERS members under 团中央, bulk-loaded (decision 0055). On an empty
+    database it first bootstraps 团中央 with the demo's admin and prints the login."""
+    from datetime import date
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from zhtj.domain.shared.errors import DomainError
+    from zhtj.infrastructure.db import create_database
+    from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD, run_bootstrap
+    from zhtj.infrastructure.files import LocalFiles
+    from zhtj.infrastructure.generate import Summary, as_of_now
+    from zhtj.infrastructure.generate import generate as run
+    from zhtj.infrastructure.tables import start_mappers
+
+    settings = settings_module.load()
+    migrate.upgrade(settings.database_url)
+    day = date.fromisoformat(as_of) if as_of else as_of_now()
+    if not asyncio.run(run_bootstrap(settings, DEMO_ADMIN_ID, "团中央管理员", DEMO_PASSWORD)):
+        typer.echo(f"bootstrapped 团中央: log in with idNumber {DEMO_ADMIN_ID}  password {DEMO_PASSWORD}")
+
+    async def go(progress: Progress) -> Summary:
+        start_mappers()
+        db = create_database(settings.database_url)
+        task = progress.add_task("members", total=members)
+        try:
+            return await run(db, members_wanted=members, seed=seed, as_of=day, files=LocalFiles(settings.files_dir),
+                             progress=lambda done: progress.update(task, completed=done))
+        finally:
+            await db.dispose()
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns) as progress:
+            summary = asyncio.run(go(progress))
+    except DomainError as error:
+        for p in error.problems:
+            typer.echo(f"error: {p.message} ({p.code}, {p.rule})", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"generated {summary.members:,} members ({summary.incomplete:,} with incomplete profiles), "
+               f"{summary.cadres:,} cadre posts, {summary.organizations:,} organizations "
+               f"({summary.branches:,} branches), {summary.segments:,} number segments, "
+               f"{summary.archives:,} e-archives "
+               f"in {summary.seconds:.0f} s ({_where(settings.database_url)})")
 
 
 @db_app.command("upgrade")

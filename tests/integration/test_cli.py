@@ -54,3 +54,12 @@ def test_schema_graphql_is_in_step_with_the_code():
     assert result.exit_code == 0
     checked_in = (Path(__file__).parents[2] / "schema.graphql").read_text()
     assert result.output == checked_in, "run `zhtj schema > schema.graphql` and commit it"
+
+
+async def test_generate_bootstraps_an_empty_database_then_refuses_a_second_nation_ORG1(empty_url):
+    first = await _run("generate", "--members", "1000", "--seed", "2", "--as-of", "2026-11-25")
+    assert first.exit_code == 0, first.output
+    assert "bootstrapped 团中央" in first.output and "generated 1,000 members" in first.output
+    again = await _run("generate", "--members", "1000")
+    assert again.exit_code == 1
+    assert "团中央下已有组织" in again.output

@@ -409,7 +409,7 @@ def create_app(
         retries = (asyncio.create_task(verification_rounds.every(interval, db, services.clock, services.verifier))
                    if lock is not None else None)
         job_runs = (asyncio.create_task(jobs.every(max(settings.jobs_interval_minutes, 0.001) * 60, db,
-                                                   services.clock, settings.graduation_switch_day))
+                                                   services.clock, settings.graduation_switch_day, files))
                     if run_jobs else None)
         # What start-up made lives as long as the process: the collector need never walk it again.
         gc.collect()

@@ -99,3 +99,20 @@ async def test_num6_zhtj_files_cleanup_runs_one_pass(db, database_url, tmp_path,
     assert result.exit_code == 0, result.output
     assert "removed 1" in result.output
     assert await files.read(orphan) is None and await files.read(kept.stored_name) is not None
+
+
+async def test_num6_the_periodic_jobs_run_the_cleanup_pass_too(db, clock, tmp_path, place):
+    """`zhtj serve` runs the jobs every ZHTJ_JOBS_INTERVAL_MINUTES: an unnamed file does not stay forever."""
+    from zhtj.infrastructure.jobs import run_once
+
+    viewer, member = place
+    files = LocalFiles(tmp_path / "files")
+    orphan = rules.archive_file_name("1" * 64)
+    await files.write(orphan, b"%PDF-orphan")
+    kept = await store(db, clock, files, viewer, member, pdf_samples.valid_pdf())
+    for name in (orphan, kept.stored_name):
+        age(files, name, 2 * HOUR)
+    await run_once(db, clock, (6, 1), files)
+    assert await files.read(orphan) is None
+    assert await files.read(kept.stored_name) == pdf_samples.valid_pdf()
+    await run_once(db, clock, (6, 1), files)  # again: nothing left to do, nothing fails

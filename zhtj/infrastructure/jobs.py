@@ -1,5 +1,6 @@
 """The jobs runner: `zhtj jobs run` runs every time-driven job once; `zhtj serve` runs them every
-ZHTJ_JOBS_INTERVAL_MINUTES. Each job has its own transaction and is safe to run twice or in two processes."""
+ZHTJ_JOBS_INTERVAL_MINUTES. Each job has its own transaction and is safe to run twice or in two processes.
+Given the file store, a run also removes stored e-archive files that no row names (file_cleanup.py, NUM-6)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import logging
 from zhtj.domain.shared.clock import Clock, SystemClock
 from zhtj.domain.transfers import jobs
 from zhtj.infrastructure.db import Database, create_database
+from zhtj.infrastructure.file_cleanup import cleanup_archives
+from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.settings import Settings
@@ -16,7 +19,8 @@ from zhtj.settings import Settings
 log = logging.getLogger("zhtj.jobs")
 
 
-async def run_once(db: Database, clock: Clock, switch_day: tuple[int, int]) -> jobs.JobSummary:
+async def run_once(db: Database, clock: Clock, switch_day: tuple[int, int],
+                   files: LocalFiles | None = None) -> jobs.JobSummary:
     async with SqlUnitOfWork(db.write_sessions) as uow:
         expired = await jobs.expire_transfers(uow=uow, clock=clock)
     async with SqlUnitOfWork(db.write_sessions) as uow:
@@ -24,16 +28,21 @@ async def run_once(db: Database, clock: Clock, switch_day: tuple[int, int]) -> j
     async with SqlUnitOfWork(db.write_sessions) as uow:
         aged_out = await jobs.flag_aged_out(uow=uow, clock=clock)
     summary = jobs.JobSummary(expired=expired, graduated_orgs=orgs, graduates=graduates, aged_out=aged_out)
+    if files is not None:
+        removed = await cleanup_archives(db, files)
+        if removed:
+            log.info("jobs: removed %d e-archive file(s) that no row names", len(removed))
     if summary != jobs.JobSummary():
         log.info("jobs: %s", summary)
     return summary
 
 
-async def every(interval_seconds: float, db: Database, clock: Clock, switch_day: tuple[int, int]) -> None:
+async def every(interval_seconds: float, db: Database, clock: Clock, switch_day: tuple[int, int],
+                files: LocalFiles | None = None) -> None:
     """A run now, then one per interval, until cancelled; a failed run is logged and the next one comes."""
     while True:
         try:
-            await run_once(db, clock, switch_day)
+            await run_once(db, clock, switch_day, files)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -46,6 +55,7 @@ async def run_jobs(settings: Settings, clock: Clock | None = None) -> jobs.JobSu
     start_mappers()
     db = create_database(settings.database_url)
     try:
-        return await run_once(db, clock or SystemClock(), settings.graduation_switch_day)
+        files = LocalFiles(settings.files_dir)
+        return await run_once(db, clock or SystemClock(), settings.graduation_switch_day, files)
     finally:
         await db.dispose()

@@ -1,8 +1,8 @@
 """A member by `node(id:)` with plain fields, answered without per-field execution (decisions 0011, 0051).
 
 A member page, a search hit or a list row opened by a front end asks `node(id:) { ... on Member { name … } }`.
-For such documents a plan is made once per query text (plans.py) and run here: the loader's one statement for
-the person and their branch, the same scope rule as the ordinary way (`can_see_member`), and the fields read
+For such documents a plan is made once per query text (plans.py) and run here: one statement for the person's
+stored fields and their branch's path, the same scope rule as the ordinary way (`can_see_member`), and the fields read
 straight off the row. Anything else goes the ordinary way: other fields (idNumber, birthDate and every field
 that audits, checks or reads more), fragments on other types, an id of another type, a viewer the gate
 refuses, a person seen only through a post (the ordinary way reads the posts). A test holds the two ways to
@@ -13,17 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import DocumentNode, FieldNode, InlineFragmentNode, SelectionSetNode, ValueNode
+from sqlalchemy import bindparam, select
 from strawberry.types.base import StrawberryOptional
 
 from zhtj.domain.identity.scope import can_see_member
 from zhtj.domain.membership import idcard
 from zhtj.graphql.ids import decode_id, encode_id
-from zhtj.graphql.membership.loaders import member_and_branch_by_id
 from zhtj.graphql.membership.types import PRIVATE, PUBLIC, MemberType
 from zhtj.graphql.plans import Arguments, NotThisWay, argument_of, key_of, root_of
+from zhtj.infrastructure.tables.schema import members, organizations
 
 ENABLED = True  # tests switch it off to hold both ways to the same answers
 
@@ -84,6 +85,20 @@ def _items(selection_set: SelectionSetNode, *, top: bool) -> list[tuple[str, str
     return items
 
 
+class Branch(NamedTuple):
+    """What the scope rule reads of the person's branch (ACC-4)."""
+
+    id: int
+    path: str
+
+
+# Built once, compiled once (infrastructure/rows.py): the person's stored fields and their branch's path, no more.
+_SHOWN = ("id", "id_number", *sorted({attribute for attribute, _ in _stored().values()}))
+PERSON = (select(*(members.c[name] for name in _SHOWN), organizations.c.id, organizations.c.path)
+          .outerjoin(organizations, organizations.c.id == members.c.branch_id)
+          .where(members.c.id == bindparam("id", type_=members.c.id.type)))
+
+
 async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> dict[str, Any] | None:
     """The `data` of the answer, or None when the ordinary execution must answer."""
     try:
@@ -96,11 +111,13 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
     member_id = decode_id(str(raw_id) if isinstance(raw_id, int) else raw_id, "Member")
     if member_id is None:
         return None  # another type, or no id at all: the ordinary way
-    (found,) = await member_and_branch_by_id(context.services.db.rows, [member_id])
-    if found is None:
+    found = await context.services.db.rows.rows(PERSON, {"id": member_id}, lookup=True)
+    if not found:
         return {plan.key: None}
-    member, branch = found
-    if not can_see_member(viewer, member_id, branch):
+    *person, branch_id, branch_path = found[0]
+    member = dict(zip(_SHOWN, person, strict=True))
+    branch = Branch(branch_id, branch_path) if branch_id is not None else None
+    if not can_see_member(viewer, member_id, branch):  # type: ignore[arg-type]
         return None  # not theirs by branch: maybe by a post, which the ordinary way reads
     stored = _stored()
     out: dict[str, Any] = {}
@@ -110,10 +127,10 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
         elif name == "__typename":
             out[key] = "Member"
         elif name == "idNumberMasked":
-            out[key] = idcard.mask(member.id_number)
+            out[key] = idcard.mask(member["id_number"])
         else:
             attribute, nullable = stored[name]
-            value = getattr(member, attribute)
+            value = member[attribute]
             if value is None and not nullable:
                 return None  # the ordinary way words the error
             out[key] = value.isoformat() if isinstance(value, dt.date) else value  # a datetime is a date too

@@ -6,7 +6,8 @@ told); an allowed caller must get another one (past the scope check: done, or a 
 
 The rows are read against the schema: a mutation or query without a row fails the test, so a new one needs its
 row before it lands. The world: 团中央 > 江苏团省委 (lead) > 某大学团委 X (in scope) > 一支部 (the target member
-and a plain member) and 二支部 (child); 浙江团省委 (other province)."""
+and a plain member) and 二支部 (child); 浙江团省委 (other province). The plain member's 转入 to 某学院团委, started
+by the lead, waits for 一支部 (TRF-2); the in-scope admin has an import job running (X-4)."""
 
 from __future__ import annotations
 
@@ -113,7 +114,8 @@ MUTATIONS: dict[str, Row] = {
 QUERIES: dict[str, Row] = {
     "me": Row(kind="own"), "viewer": Row(kind="own"), "valueLists": Row(kind="public"),
     "organization": Row({"id": "@committee"}),
-    "node": Row({"id": "@target"}),
+    # `nodes` reads a Member and an Organization; `node` the newest node type, a Transfer (TRF-10: 王芳's own).
+    "node": Row({"id": "@transfer"}, allowed=ADMINS | {"member"}),
     "nodes": Row({"ids": ["@target", "@committee"]}),
     "migrationsToReview": Row({}, kind="list"),
     "auditLog": Row({"filter": {"subjectId": "@committee"}}, allowed=frozenset({"lead"})),

@@ -6,7 +6,8 @@ told); an allowed caller must get another one (past the scope check: done, or a 
 
 The rows are read against the schema: a mutation or query without a row fails the test, so a new one needs its
 row before it lands. The world: 团中央 > 江苏团省委 (lead) > 某大学团委 X (in scope) > 一支部 (the target member
-and a plain member) and 二支部 (child); 浙江团省委 (other province)."""
+and a plain member) and 二支部 (child); 浙江团省委 (other province). The plain member's 转入 to 某学院团委, started
+by the lead, waits for 一支部 (TRF-2); the in-scope admin has an import job running (X-4)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,17 @@ from typing import Any
 import pytest
 from factories import add_org, add_person
 from pdf_samples import valid_pdf
+from sqlalchemy import insert
 
 from zhtj.domain.identity.model import AuditEntry, AuthToken
 from zhtj.domain.identity.services import token_hash
 from zhtj.domain.membership.model import AWAITING_REVIEW
 from zhtj.domain.numbering.model import Archive, NumberRelease
 from zhtj.domain.organization.model import OrgMigration
+from zhtj.domain.transfers.model import AWAITING_SOURCE, BY_TARGET, ORDINARY, START, Transfer, TransferStep
 from zhtj.graphql.ids import encode_id
 from zhtj.graphql.schema import schema
+from zhtj.infrastructure.tables.schema import import_jobs
 
 PASSWORD = "Jiumima2020"
 ROLES = ("anonymous", "member", "other_province", "child_admin", "in_scope", "lead")
@@ -92,22 +96,46 @@ MUTATIONS: dict[str, Row] = {
     "replaceArchive": Row({"memberId": "@target", "file": FILE}),
     "reviewArchive": Row({"memberId": "@target", "approve": False}),
     "uploadArchives": Row(kind="own"),  # matched by file name within the caller's scope: no id to compare
+    "markDelayedGraduation": Row({"memberIds": ["@target"], "delayed": True}),
+    # 办理转出 (TRF-3): the member must be the caller's; the target lies outside anyone's scope by nature.
+    "startTransfer": Row({"memberId": "@target", "targetOrgId": "@second_committee", "reason": "升学"}),
+    # The world's transfer waits for its source branch: 王芳 sees it (TRF-10), its approvers act on it (ACC-4).
+    "approveTransfer": Row({"transferId": "@transfer"}),
+    "returnTransfer": Row({"transferId": "@transfer", "reason": ""}),
+    # The member sees their own transfer, then WITHDRAW_NOT_ALLOWED; 转入 was started by the lead (TRF-5).
+    "withdrawTransfer": Row({"transferId": "@transfer"}, allowed=ADMINS | {"member"}),
+    "batchTransfer": Row({"memberIds": ["@target"], "targetBranchId": "@second_branch", "reason": "其他"}),
+    # Past scope, an admin's PDF is no workbook (IMPORT_FILE_UNREADABLE): no import job starts.
+    "importMembers": Row({"orgId": "@branch", "file": FILE}),
+    "createImportTemplate": Row({"orgId": "@committee"}),
+    "exportMembers": Row({"orgId": "@committee"}),
 }
 
 QUERIES: dict[str, Row] = {
     "me": Row(kind="own"), "viewer": Row(kind="own"), "valueLists": Row(kind="public"),
     "organization": Row({"id": "@committee"}),
-    "node": Row({"id": "@target"}),
+    # `nodes` reads a Member and an Organization; `node` the newest node type, a Transfer (TRF-10: 王芳's own).
+    "node": Row({"id": "@transfer"}, allowed=ADMINS | {"member"}),
     "nodes": Row({"ids": ["@target", "@committee"]}),
     "migrationsToReview": Row({}, kind="list"),
     "auditLog": Row({"filter": {"subjectId": "@committee"}}, allowed=frozenset({"lead"})),
+    # History (TRF-10): the member's own and those the caller took a step of (the lead started it).
+    "transfers": Row({}, kind="list", allowed=frozenset({"member", "lead"})),
+    "operationCenter": Row({}, kind="list"),
+    "transferTargets": Row(kind="own"),  # any logged-in caller, names only (decision 0023)
+    # The most telling route (X-1): a whole ID number, found only under the caller's orgs.
+    "search": Row({"text": "@@target_id_number", "first": 5}),
+    "importJob": Row({"id": "@import_job"}, allowed=frozenset({"in_scope"})),  # the starter's only
 }
 
 SELECTIONS = {"me": "{ mustChangePassword }", "viewer": "{ mustChangePassword }",
               "valueLists": "{ orgCategories }", "organization": "{ id }", "node": "{ id }", "nodes": "{ id }",
-              "migrationsToReview": "{ nodes { id } }", "auditLog": "{ nodes { action } }"}
+              "migrationsToReview": "{ nodes { id } }", "auditLog": "{ nodes { action } }",
+              "transfers": "{ nodes { id } }", "operationCenter": "{ nodes { itemId } }",
+              "transferTargets": "{ fullName }", "search": "{ members { id } organizations { id } tooMany }",
+              "importJob": "{ id }"}
 TYPES = {"target": "Member", "in_scope": "Member", "reporter": "Member", "migration": "OrganizationMigration",
-         "release": "NumberRelease"}
+         "release": "NumberRelease", "transfer": "Transfer", "import_job": "ImportJob"}
 
 
 def test_every_mutation_and_query_has_a_row_ACC4():
@@ -178,6 +206,15 @@ async def world(client, root, uow, hasher, clock, settings):
         uow.releases.add(release)
         uow.archives.add(Archive(member_id=target.id, stored_name="archives/x.pdf", sha256="0" * 64, size=1,
                                  uploaded_at=now - timedelta(days=1)))
+        transfer = Transfer(member_id=people["member"].id, source_branch_id=branch.id, kind=ORDINARY, reason="升学",
+                            started_by=people["lead"].id, started_side=BY_TARGET, started_at=now, step_started_at=now,
+                            step_org_id=branch.id, target_org_id=second.id, target_name=second.full_name,
+                            source_name=branch.full_name)
+        uow.transfers.add(transfer)
+        await uow.flush()
+        assert transfer.id is not None
+        uow.transfers.add_step(TransferStep(transfer_id=transfer.id, at=now, action=START,
+                                            status_after=AWAITING_SOURCE, actor_id=people["lead"].id))
         uow.audit.add(AuditEntry(at=now, actor_member_id=people["in_scope"].id, action="updateOrganization",
                                  subject=f"Organization:{committee.id}"))
         await uow.commit()
@@ -186,7 +223,8 @@ async def world(client, root, uow, hasher, clock, settings):
     real |= {"target": encode_id("Member", target.id), "in_scope": encode_id("Member", people["in_scope"].id),
              "reporter": encode_id("Member", reporter.id),
              "migration": encode_id("OrganizationMigration", migration.id),
-             "release": encode_id("NumberRelease", release.id), "target_id_number": target.id_number}
+             "release": encode_id("NumberRelease", release.id), "target_id_number": target.id_number,
+             "transfer": encode_id("Transfer", transfer.id)}
     missing = {k: encode_id(TYPES.get(k, "Organization"), MISSING) for k in real}
     missing["target_id_number"] = "110101200001010011"
     tokens: dict[str, str | None] = {"anonymous": None}
@@ -196,7 +234,14 @@ async def world(client, root, uow, hasher, clock, settings):
             tokens[role] = secrets.token_urlsafe(32)
             uow.tokens.add(AuthToken(token_hash(settings.secret_key, tokens[role]), account.id, now,
                                      now + timedelta(hours=12)))
+            if role == "in_scope":
+                assert uow.session is not None
+                real["import_job"] = encode_id("ImportJob", (await uow.session.execute(insert(import_jobs).values(
+                    account_id=account.id, org_id=branch.id, kind="BRANCH_MEMBERS", file_name="团员.xlsx",
+                    status="RUNNING", rows_total=1, rows_done=0, imported=0, already_entered=0, failed=0,
+                    created_at=now).returning(import_jobs.c.id))).scalar_one())
         await uow.commit()
+    missing["import_job"] = encode_id("ImportJob", MISSING)
     return {"real": real, "missing": missing, "tokens": tokens}
 
 
@@ -276,4 +321,5 @@ async def unscoped(client, world, kind: str, name: str, row: Row) -> None:
     assert status == 200 and not errors and data[name] is not None, errors
 
 
-OWN_INPUTS = {"changePassword": {"input": {"oldPassword": "Wrong2020x", "newPassword": "Xinmima2027"}}}
+OWN_INPUTS = {"changePassword": {"input": {"oldPassword": "Wrong2020x", "newPassword": "Xinmima2027"}},
+              "transferTargets": {"text": "学院团委"}}

@@ -121,6 +121,8 @@ def _die_with_parent() -> None:
 class Servers:
     """The service and the bare app, each one uvicorn worker on a free loopback port; stopped on exit."""
 
+    stop_seconds = 10  # how long a server may take to stop before it is killed
+
     def __init__(self, url: str, fixture: Any, logs: Path):
         self.url, self.fixture, self.logs = url, fixture, logs
         self.procs: dict[str, subprocess.Popen] = {}
@@ -190,7 +192,7 @@ class Servers:
                 proc.terminate()
         for proc in self.procs.values():
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=self.stop_seconds)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()

@@ -22,34 +22,22 @@ import time
 from pathlib import Path
 
 import httpx
-from request_path import (
-    LOGIN,
-    ROOT,
-    Case,
-    Fixture,
-    _die_with_parent,
-    cases,
-    check,
-    free_port,
-    prepare,
-    wrk,
-)
+from common import ROOT, Case, Servers, _die_with_parent, free_port, wrk
+from request_path import LOGIN, Fixture, cases, check, prepare
 
 from zhtj.infrastructure.demo import DEMO_ADMIN_ID, DEMO_PASSWORD
 
 ZHTJ = Path(sys.executable).with_name("zhtj")
 
 
-class Pair:
+class Pair(Servers):
     """The service and the bare app, each with `workers` processes, on free loopback ports."""
 
-    def __init__(self, url: str, fixture: Fixture, workers: int, logs: Path):
-        self.url, self.fixture, self.workers, self.logs = url, fixture, workers, logs
-        self.procs: dict[str, subprocess.Popen] = {}
-        self.ports: dict[str, int] = {}
+    stop_seconds = 40  # several workers finish their requests in flight
 
-    def base(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
+    def __init__(self, url: str, fixture: Fixture, workers: int, logs: Path):
+        super().__init__(url, fixture, logs)
+        self.workers = workers
 
     def __enter__(self) -> Pair:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ZHTJ_", "PROMETHEUS_"))}
@@ -97,22 +85,6 @@ class Pair:
                     raise RuntimeError(f"{name} did not answer")
                 time.sleep(0.2)
         time.sleep(2)  # the other workers finish their start
-
-    def idle(self, name: str) -> None:
-        path, method = ("/healthz", "GET") if name == "service" else ("/graphql", "POST")
-        httpx.request(method, self.base(name) + path, json={} if method == "POST" else None, timeout=120)
-        time.sleep(0.2)
-
-    def __exit__(self, *_: object) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import base64
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -133,3 +134,14 @@ class Connection(Generic[NodeT]):
 
 async def _zero() -> int:
     return 0
+
+
+def cursor_time(text: str, name: str = "after") -> datetime:
+    """The time in a cursor: ISO 8601 with a UTC offset, as encode_cursor wrote it; else a bad page request."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise BadPageRequest(f"{name} 游标无效")
+    return at

@@ -24,7 +24,7 @@ from zhtj.graphql.mutation import perform
 from zhtj.graphql.organization.loaders import keyset_beyond
 from zhtj.graphql.organization.mutations import OrganizationPayload
 from zhtj.graphql.organization.types import OrganizationType, visible_org
-from zhtj.graphql.relay import BadPageRequest, Connection, encode_cursor, page_request
+from zhtj.graphql.relay import Connection, cursor_time, encode_cursor, page_request
 from zhtj.infrastructure.tables.schema import org_migrations, organizations
 
 ORG = "Organization"
@@ -143,7 +143,7 @@ class MigrationQuery:
         viewer = ctx.require_viewer()
         page = page_request(first, after, last, before, str, int)
         key = page.key
-        start = (_aware(key[0], "before" if page.backward else "after"), key[1]) if key else None
+        start = (cursor_time(key[0], "before" if page.backward else "after"), key[1]) if key else None
         if not viewer.admin_paths or viewer.is_restricted:
             return Connection.empty(page)
         cond, at, mig_id = _awaiting(viewer), org_migrations.c.requested_at, org_migrations.c.id
@@ -160,17 +160,6 @@ class MigrationQuery:
         return Connection.build(
             rows, page, cursor_of=lambda m: encode_cursor(m.requested_at.isoformat(), m.id),
             node_of=MigrationType.from_domain, count=count)
-
-
-def _aware(text: str, name: str = "after") -> datetime:
-    """The time in a cursor: ISO 8601 with a UTC offset, as encode_cursor wrote it."""
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        at = None
-    if at is None or at.tzinfo is None:
-        raise BadPageRequest(f"{name} 游标无效")
-    return at
 
 
 @strawberry.input(description="A direct move, for an admin of both parents or of 团中央 (ORG-10).")

@@ -24,7 +24,7 @@ from zhtj.domain.transfers.model import RUNNING
 from zhtj.graphql.context import Context
 from zhtj.graphql.ids import encode_id
 from zhtj.graphql.organization.migration import _awaiting
-from zhtj.graphql.relay import BadPageRequest, Connection, encode_cursor, page_request
+from zhtj.graphql.relay import Connection, cursor_time, encode_cursor, page_request
 from zhtj.infrastructure.tables.schema import (
     member_archives,
     members,
@@ -129,16 +129,6 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), CHINA)
 
 
-def _at(text: str, name: str) -> datetime:
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        at = None
-    if at is None or at.tzinfo is None:
-        raise BadPageRequest(f"{name} 游标无效")
-    return at
-
-
 @strawberry.type
 class OperationCenterQuery:
     @strawberry.field(description="操作中心 (X-2): everything waiting for you to act on, oldest first: transfers, "
@@ -175,7 +165,8 @@ class OperationCenterQuery:
             cond.append(u.name.contains(words, autoescape=True))
         beyond = list(cond)
         if page.key is not None:
-            at, kind_key, item = _at(page.key[0], "before" if page.backward else "after"), page.key[1], page.key[2]
+            at = cursor_time(page.key[0], "before" if page.backward else "after")
+            kind_key, item = page.key[1], page.key[2]
             if page.backward:
                 beyond.append(or_(u.at < at, and_(u.at == at, or_(u.kind < kind_key,
                                                                   and_(u.kind == kind_key, u.id < item)))))

@@ -10,8 +10,8 @@ the tests check a generated nation against the rules.
 Generated people get no accounts (an argon2id hash each would take days at national size, decision 0056):
 the bootstrapped admin of 团中央 sees everything, and admins of lower orgs are added as usual.
 
-`rebuild_derived(db)` is the last step: whatever is derived from the loaded tables (today the planner's
-statistics) is rebuilt there after a bulk load."""
+`rebuild_derived(db)` is the last step: whatever is derived from the loaded tables (the search index, the
+entry-progress counters, the planner's statistics) is rebuilt there after a bulk load."""
 
 from __future__ import annotations
 

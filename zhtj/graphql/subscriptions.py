@@ -12,47 +12,39 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import strawberry
-from sqlalchemy import func, select
 from strawberry.types import Info
 
 from zhtj.domain.identity.services import Viewer
-from zhtj.domain.membership.model import AWAITING_REVIEW
-from zhtj.domain.numbering.model import RELEASE_PENDING
-from zhtj.domain.organization.model import is_within
 from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.context import Context
-from zhtj.graphql.organization.loaders import self_reports_count
-from zhtj.infrastructure.tables.schema import number_releases
+from zhtj.graphql.transfers.operation_center import pending_counts
 
 TICK_SECONDS = 10.0  # how often a stream looks again; a multi-process service has no cheaper signal
 ENDED_MESSAGE = "登录已失效，请重新登录后再订阅"
 
 
-@strawberry.type(description="待办: what waits for the viewer's decision in the orgs they administer.")
+@strawberry.type(description="待办: what waits for the viewer's decision in the orgs they administer, counted as "
+                             "the operation center (X-2) lists it.")
 class PendingWork:
     self_reports_to_review: int = strawberry.field(
         description="团员报到 waiting for review (MEM-14, not yet 30 days old) in the branches at or below the "
                     "viewer's orgs.")
     number_releases_to_review: int = strawberry.field(
-        description="释放申请 (NUM-4) waiting for a decision of an org the viewer administers.")
-
-
-def _top_orgs(viewer: Viewer) -> list[Any]:
-    """The viewer's orgs without those below another of them (each subtree counted once)."""
-    orgs = list(viewer.admin_of)
-    return [o for o in orgs if not any(p.id != o.id and is_within(o.path, p.path) for p in orgs)]
+        description="释放申请 (NUM-4) of segments owned at or below the viewer's orgs, waiting for a decision.")
+    transfers_to_act_on: int = strawberry.field(
+        description="组织关系转接 whose current step the viewer may take (TRF-1..6, not past 10 days).")
+    migrations_to_review: int = strawberry.field(description="组织迁移 (ORG-10) waiting at the viewer's step.")
+    archives_to_review: int = strawberry.field(description="电子档案 (NUM-6) and replacements waiting for review.")
+    total: int = strawberry.field(description="待办总数: all of them, operationCenter's totalCount.")
 
 
 async def pending_work(ctx: Context, viewer: Viewer) -> PendingWork:
-    db, now = ctx.services.db, ctx.clock.now()
-    async with db.read_sessions() as session:
-        reports = 0
-        for org in _top_orgs(viewer):
-            reports += await self_reports_count(session, org.path, AWAITING_REVIEW, now)
-        owners = [o.id for o in viewer.admin_of]
-        releases = await session.scalar(select(func.count()).select_from(number_releases).where(
-            number_releases.c.owner_org_id.in_(owners), number_releases.c.status == RELEASE_PENDING)) if owners else 0
-    return PendingWork(self_reports_to_review=reports, number_releases_to_review=releases or 0)
+    async with ctx.services.db.read_sessions() as session:
+        counts = await pending_counts(session, viewer, ctx.clock.now())
+    return PendingWork(self_reports_to_review=counts["SELF_REPORT"],
+                       number_releases_to_review=counts["NUMBER_RELEASE"], transfers_to_act_on=counts["TRANSFER"],
+                       migrations_to_review=counts["MIGRATION"], archives_to_review=counts["ARCHIVE_REVIEW"],
+                       total=sum(counts.values()))
 
 
 async def _still_signed_in(ctx: Context) -> Viewer:

@@ -15,6 +15,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from zhtj.app import create_app
 from zhtj.graphql import subscriptions
+from zhtj.graphql.ids import encode_id
 from zhtj.graphql.persisted import sha256
 
 PASSWORD = "Qingnian2026x"
@@ -143,3 +144,34 @@ def _login_registered(http: TestClient, person) -> str:
     """Under persisted-only, login too is a document the front end registered: registered here as the build would."""
     http.app.state.services.persisted.manifest[sha256(LOGIN)] = LOGIN
     return _login(http, person)
+
+
+TRANSFERS = "subscription { pendingWork { transfersToActOn total } }"
+START = """mutation($i: StartTransferInput!) { startTransfer(input: $i) { transfer { status } errors { code } } }"""
+
+
+async def test_x2_trf3_an_update_arrives_when_a_transfer_needs_the_viewers_approval(scene, settings, clock, hasher,
+                                                                                    uow):
+    """乙支部's admin is subscribed; 甲支部's admin sends one of 甲's members to 乙支部: the target's step is 乙's."""
+    async with uow:
+        a = (await uow.organizations.get(scene["a"].branch_id))
+    moving, _ = await add_person(uow, hasher, clock, name="小明", branch=a, password=PASSWORD)
+
+    def scenario(http):
+        token_a, token_b = _login(http, scene["a"]), _login(http, scene["b"])
+        with http.websocket_connect("/graphql", subprotocols=PROTOCOL) as socket:
+            _init(socket, {"token": token_b})
+            assert socket.receive_json()["type"] == "connection_ack"
+            socket.send_json({"id": "t", "type": "subscribe", "payload": {"query": TRANSFERS}})
+            before = socket.receive_json()
+            started = http.post("/graphql", headers={"Authorization": f"Bearer {token_a}"}, json={
+                "query": START, "variables": {"i": {"memberId": encode_id("Member", moving.id),
+                                                    "targetOrgId": encode_id("Organization", scene["b"].branch_id),
+                                                    "reason": "就业"}}}).json()
+            assert started["data"]["startTransfer"]["errors"] == [], started
+            return before, socket.receive_json(), started["data"]["startTransfer"]["transfer"]["status"]
+
+    before, after, status = await _in_thread(settings, clock, hasher, scenario)
+    assert status == "AWAITING_TARGET"
+    assert before["payload"]["data"]["pendingWork"] == {"transfersToActOn": 0, "total": 0}
+    assert after["payload"]["data"]["pendingWork"] == {"transfersToActOn": 1, "total": 1}

@@ -125,6 +125,17 @@ def _sources(viewer: Viewer, now: datetime) -> dict[str, Any]:
             "ARCHIVE_REVIEW": archive}
 
 
+async def pending_counts(session: Any, viewer: Viewer, now: datetime) -> dict[str, int]:
+    """How many items of each kind wait for the viewer: the operation center's own selects, counted (the
+    pendingWork subscription reads these, so a badge and the list never disagree)."""
+    sources = _sources(viewer, now)
+    if not viewer.admin_paths or viewer.is_restricted:
+        return dict.fromkeys(sources, 0)
+    union = union_all(*sources.values()).subquery("pending")
+    found = dict((await session.execute(select(union.c.kind, func.count()).group_by(union.c.kind))).all())
+    return {kind: int(found.get(kind, 0)) for kind in sources}
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), CHINA)
 

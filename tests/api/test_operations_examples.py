@@ -27,7 +27,7 @@ def _named(name: str) -> str:
 
 
 def test_the_guide_has_its_pages_and_examples():
-    assert {"authentication.md", "pagination.md", "uploads.md", "errors.md"} <= {p.name for p in PAGES}
+    assert {"authentication.md", "pagination.md", "uploads.md", "errors.md", "workflows.md"} <= {p.name for p in PAGES}
     assert len(EXAMPLES) >= 10
 
 
@@ -56,4 +56,9 @@ async def test_the_everyday_examples_run_as_written(client, root, uow, hasher, c
     assert buttons["viewerCanManage"] is True and buttons["viewerCanReadIdNumber"] is True
     restored = (await client.query(_named("Restore"), {"ids": [org, "bm9wZQ=="]}))["nodes"]
     assert restored[0]["shortName"] == root.short_name and restored[1] is None
+    found = (await client.query(_named("SearchBox"), {"text": "李娜"}))["search"]
+    assert [(m["name"], m["branch"]["shortName"]) for m in found["members"]] == [("李娜", "某团支部")]
+    progress = (await client.query(_named("Progress"), {"id": org}))["organization"]["progress"]
+    assert progress["membersEntered"] == 1 and progress["byChild"][0]["organization"]["shortName"] == "某团支部"
+    assert (await client.query(_named("Waiting")))["operationCenter"]["totalCount"] == 0
     assert (await client.query(_named("Logout")))["logout"]["errors"] == []

@@ -17,6 +17,7 @@ from strawberry.types import Info
 from zhtj.domain.identity.services import Viewer
 from zhtj.domain.shared.errors import AccessDenied
 from zhtj.graphql.context import Context
+from zhtj.graphql.membership.imports import ImportJob, ImportStatus, own_job
 from zhtj.graphql.transfers.operation_center import pending_counts
 
 TICK_SECONDS = 10.0  # how often a stream looks again; a multi-process service has no cheaper signal
@@ -71,4 +72,23 @@ class Subscription:
             if now != last:
                 last = now
                 yield now
+            await asyncio.sleep(TICK_SECONDS)
+
+    @strawberry.subscription(description="导入进度 (X-4): an import job of yours as it runs, sent at once and again "
+                                         "whenever rowsDone or the status changes, ending once it is DONE or FAILED; "
+                                         "a single null for anyone else's job or an unknown id.")
+    async def import_job(self, info: Info[Context, Any], id: strawberry.ID) -> AsyncGenerator[ImportJob | None, None]:
+        ctx = info.context
+        ctx.require_viewer()
+        last = None
+        while True:
+            job = await own_job(ctx, await _still_signed_in(ctx), id)
+            if job is None:
+                yield None
+                return
+            if (job.status, job.rows_done) != last:
+                last = (job.status, job.rows_done)
+                yield job
+            if job.status != ImportStatus.RUNNING:
+                return
             await asyncio.sleep(TICK_SECONDS)

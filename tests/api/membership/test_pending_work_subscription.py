@@ -10,6 +10,7 @@ import json
 import pytest
 from factories import add_org, add_person
 from selfreport_api import form, report
+from sqlalchemy import insert, update
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -17,6 +18,8 @@ from zhtj.app import create_app
 from zhtj.graphql import subscriptions
 from zhtj.graphql.ids import encode_id
 from zhtj.graphql.persisted import sha256
+from zhtj.infrastructure.db import create_database
+from zhtj.infrastructure.tables.schema import import_jobs
 
 PASSWORD = "Qingnian2026x"
 PROTOCOL = ["graphql-transport-ws"]
@@ -175,3 +178,54 @@ async def test_x2_trf3_an_update_arrives_when_a_transfer_needs_the_viewers_appro
     assert status == "AWAITING_TARGET"
     assert before["payload"]["data"]["pendingWork"] == {"transfersToActOn": 0, "total": 0}
     assert after["payload"]["data"]["pendingWork"] == {"transfersToActOn": 1, "total": 1}
+
+
+JOB = "subscription($id: ID!) { importJob(id: $id) { status rowsDone rowsTotal } }"
+
+
+async def test_x4_an_import_jobs_progress_arrives_live_and_only_for_its_starter(scene, settings, clock, hasher,
+                                                                              uow):
+    async with uow:
+        account = await uow.accounts.by_id_number(scene["a"].id_number)
+        assert uow.session is not None
+        job_id = (await uow.session.execute(insert(import_jobs).values(
+            account_id=account.id, org_id=scene["a"].branch_id, kind="BRANCH_MEMBERS", file_name="团员.xlsx",
+            status="RUNNING", rows_total=500, rows_done=0, imported=0, already_entered=0, failed=0,
+            created_at=clock.now()).returning(import_jobs.c.id))).scalar_one()
+        await uow.commit()
+    job = encode_id("ImportJob", job_id)
+
+    async def advance(values: dict) -> None:
+        """What the import's batches write, from the app's own loop (TestClient's portal)."""
+        engine = create_database(settings.database_url).engine
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(update(import_jobs).where(import_jobs.c.id == job_id).values(**values))
+        finally:
+            await engine.dispose()
+
+    def scenario(http):
+        token_a, token_b = _login(http, scene["a"]), _login(http, scene["b"])
+        seen = []
+        with http.websocket_connect("/graphql", subprotocols=PROTOCOL) as other:
+            _init(other, {"token": token_b})
+            assert other.receive_json()["type"] == "connection_ack"
+            other.send_json({"id": "x", "type": "subscribe", "payload": {"query": JOB, "variables": {"id": job}}})
+            seen += [other.receive_json(), other.receive_json()]
+        with http.websocket_connect("/graphql", subprotocols=PROTOCOL) as socket:
+            _init(socket, {"token": token_a})
+            assert socket.receive_json()["type"] == "connection_ack"
+            socket.send_json({"id": "j", "type": "subscribe", "payload": {"query": JOB, "variables": {"id": job}}})
+            seen.append(socket.receive_json())
+            http.portal.call(advance, {"rows_done": 250})
+            seen.append(socket.receive_json())
+            http.portal.call(advance, {"rows_done": 500, "status": "DONE"})
+            seen += [socket.receive_json(), socket.receive_json()]
+        return seen
+
+    refused, refused_end, first, half, done, complete = await _in_thread(settings, clock, hasher, scenario)
+    assert refused["payload"]["data"] == {"importJob": None} and refused_end["type"] == "complete"
+    assert first["payload"]["data"]["importJob"] == {"status": "RUNNING", "rowsDone": 0, "rowsTotal": 500}
+    assert half["payload"]["data"]["importJob"]["rowsDone"] == 250
+    assert done["payload"]["data"]["importJob"] == {"status": "DONE", "rowsDone": 500, "rowsTotal": 500}
+    assert complete == {"id": "j", "type": "complete"}

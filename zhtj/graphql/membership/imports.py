@@ -204,6 +204,10 @@ class ImportMutation:
 class ImportQuery:
     @strawberry.field(description="导入任务 (X-4): an import job of yours; null for anyone else's or an unknown id.")
     async def import_job(self, info: Info[Context, Any], id: strawberry.ID) -> ImportJob | None:
-        viewer = info.context.require_viewer()
-        job = await member_imports.get(info.context.services.db, decode_id(id, "ImportJob"))
-        return ImportJob.of(job) if job is not None and job.account_id == viewer.account.id else None
+        return await own_job(info.context, info.context.require_viewer(), id)
+
+
+async def own_job(ctx: Context, viewer: Any, raw_id: str) -> ImportJob | None:
+    """The job if the viewer started it (X-4, ACC-4): anyone else's answers as an unknown id."""
+    job = await member_imports.get(ctx.services.db, decode_id(raw_id, "ImportJob"))
+    return ImportJob.of(job) if job is not None and job.account_id == viewer.account.id else None

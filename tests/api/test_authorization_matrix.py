@@ -2,7 +2,8 @@
 callers (anonymous, a member, an admin of another province, an admin of a child org, an admin in scope, a
 leading-body admin). Each call is made twice by the same caller: with the world's real ids and with ids that
 do not exist. A refused caller must get exactly the answer of the nonexistent ids (scope first: nothing is
-told); an allowed caller must get another one (past the scope check: done, or a later rule's error).
+told) and leave every table's row count as it was, the audit log's included (no side effects); an allowed
+caller must get another answer (past the scope check: done, or a later rule's error).
 
 The rows are read against the schema: a mutation or query without a row fails the test, so a new one needs its
 row before it lands. The world: 团中央 > 江苏团省委 (lead) > 某大学团委 X (in scope) > 一支部 (the target member
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 from factories import add_org, add_person
 from pdf_samples import valid_pdf
-from sqlalchemy import insert
+from sqlalchemy import func, insert, literal, select, union_all
 
 from zhtj.domain.identity.model import AuditEntry, AuthToken
 from zhtj.domain.identity.services import token_hash
@@ -30,6 +31,7 @@ from zhtj.domain.organization.model import OrgMigration
 from zhtj.domain.transfers.model import AWAITING_SOURCE, BY_TARGET, ORDINARY, START, Transfer, TransferStep
 from zhtj.graphql.ids import encode_id
 from zhtj.graphql.schema import schema
+from zhtj.infrastructure.tables import metadata
 from zhtj.infrastructure.tables.schema import import_jobs
 
 PASSWORD = "Jiumima2020"
@@ -261,6 +263,14 @@ async def call(client, text: str, variables: dict, token: str | None, files: lis
     return response.status_code, body.get("data"), errors
 
 
+async def row_counts(db) -> dict[str, int]:
+    """How many rows every table holds, the audit log included, in one statement: a refusal writes nothing."""
+    statement = union_all(*(select(literal(t.name).label("name"), func.count().label("rows")).select_from(t)
+                            for t in metadata.sorted_tables))
+    async with db.engine.connect() as conn:
+        return {name: rows for name, rows in (await conn.execute(statement)).all()}
+
+
 def cases() -> list[tuple[str, str]]:
     """Every row but the public mutations: what those tell anonymous callers is their own tests' matter (login,
     resetPassword, registerAdmin, selfReport), and they need no world."""
@@ -269,7 +279,7 @@ def cases() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("kind", "name"), cases(), ids=[n for _, n in cases()])
-async def test_authorization_matrix_ACC4(client, world, kind, name):
+async def test_authorization_matrix_ACC4(client, world, db, kind, name):
     row = (MUTATIONS if kind == "mutation" else QUERIES)[name]
     text = operation(kind, name)
     given = {"input": row.given} if kind == "mutation" and row.kind == "scoped" else row.given
@@ -284,6 +294,7 @@ async def test_authorization_matrix_ACC4(client, world, kind, name):
         ids = world["real"]
         if role == order[-1] and row.last_allowed:
             ids = ids | {k: ids[v] for k, v in row.last_allowed.items()}
+        before = await row_counts(db) if role not in row.allowed else None
         real = await call(client, text, filled(given, ids), token, files)
         if row.kind == "list" and token is None:
             assert [c for c, _ in real[2]] == ["UNAUTHENTICATED"], real
@@ -292,6 +303,8 @@ async def test_authorization_matrix_ACC4(client, world, kind, name):
             assert bool(real[1][name]["nodes"]) is (role in row.allowed), f"{name}: {role} got {real}"
             continue
         missing = await call(client, text, filled(given, world["missing"]), token, files)
+        if role not in row.allowed:
+            assert await row_counts(db) == before, f"{name}: refused for {role}, yet rows were written"
         if role in row.allowed:
             assert real != missing, f"{name}: {role} should get past scope, got {real}"
             assert real[0] == 200 and not [c for c, _ in real[2] if c in ("UNAUTHENTICATED", "INTERNAL_SERVER_ERROR")]

@@ -1,8 +1,7 @@
 """What front ends run against schema.graphql (issue 13): `npm ci` in clients/, then Relay's compiler and
-GraphQL Code Generator over the documents in clients/documents/ (the org tree, a member's page, login), and
-TypeScript over what the generator wrote. Any of them failing fails the test: a schema change that breaks a
-front end's documents is found here, not in the front end.
-
+GraphQL Code Generator over the documents in clients/documents/ (the org tree, a member's page, login) and the
+named examples of docs/operations/, and TypeScript over what the generator wrote. Any of them failing fails the
+test: a schema change that breaks a front end's documents is found here, not in the front end.
 Needs node and npm (the project's machines have them); without them the test says so and skips, except under
 CI (`CI` set), where it fails: CI must run it."""
 
@@ -48,4 +47,7 @@ def test_graphql_codegen_types_the_documents_and_they_compile(installed):
     _run(NPM, "run", "codegen")
     types = (CLIENTS / "build" / "codegen" / "graphql.ts").read_text()
     assert "export type MemberCard_MemberFragment" in types and "viewerCanManage: boolean" in types
+    # docs/operations' named examples are typed too (clients/docs-documents.mjs), so the guide compiles as written
+    documented = ("SearchBoxQuery", "WaitingQuery", "ImportProgressSubscription", "EnterMemberMutation")
+    assert all(f"export type {name} " in types for name in documented)
     _run(NPM, "run", "typecheck")

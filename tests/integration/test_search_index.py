@@ -108,11 +108,13 @@ async def test_x1_many_subtrees_answer_like_one_each(db, uow, hasher, clock, roo
     for branch in branches:
         await add_person(uow, hasher, clock, name="张伟", branch=branch)
     scopes = [b.path for b in branches]
-    async with db.read_sessions() as session:
-        together, many = await search.find_members(session, "张伟", scopes, 20)
-        alone = [(await search.find_members(session, "张伟", [p], 20))[0] for p in scopes]
-        orgs, _ = await search.find_orgs(session, "海淀第", scopes, 20)
-        one_org = [(await search.find_orgs(session, "海淀第", [p], 20))[0] for p in scopes]
+    rows = db.rows
+    together, many = await search.find_members(rows, "张伟", scopes, 20)
+    alone = [(await search.find_members(rows, "张伟", [p], 20))[0] for p in scopes]
+    orgs, _ = await search.find_orgs(rows, "海淀第", scopes, 20)
+    one_org = [(await search.find_orgs(rows, "海淀第", [p], 20))[0] for p in scopes]
+    narrowed, cut = await search.narrow(rows, ["海淀第"], [root.path])
+    assert sorted(narrowed) == sorted(scopes) and not cut
     assert sorted(together) == sorted(i for hits in alone for i in hits)
     assert len(together) == 6 and not many
     expected = sorted(b.id for b in branches)

@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, func, literal_column, or_, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhtj.domain.membership.model import ACTIVE, Member
 from zhtj.domain.numbering.model import Archive
 from zhtj.domain.organization.model import Organization, is_within, subtree_bounds
 from zhtj.domain.search import rank, terms
-from zhtj.infrastructure.rows import build, reader_of
+from zhtj.infrastructure.rows import RowReader, build
 from zhtj.infrastructure.tables.schema import member_archives, member_search, members, org_search, organizations
 
 CANDIDATES = 200  # rows read per list before ranking; more means tooMany
@@ -32,43 +31,7 @@ def outermost(paths: Sequence[str]) -> list[str]:
     return kept
 
 
-def _in_scopes(column: Any, scopes: Sequence[str]) -> Any:
-    ranges = [and_(column >= low, column < high) for low, high in map(subtree_bounds, scopes)]
-    return or_(*ranges) if len(ranges) > 1 else ranges[0]
-
-
-async def org_hits(session: AsyncSession, word: str, scopes: Sequence[str], limit: int) -> list[tuple[int, str]]:
-    """(org id, path) of orgs in the scopes whose full name contains the word, at most `limit`, unranked."""
-    grams = terms.org_lookup(word)
-    t = org_search.c
-    stmt = select(t.org_id, t.path).where(t.term.in_(grams), _in_scopes(t.path, scopes))
-    if len(grams) > 1:
-        stmt = stmt.group_by(t.org_id, t.path).having(func.count(t.term.distinct()) == len(grams))
-    rows = [(int(i), p) for i, p in await session.execute(stmt.limit(limit))]
-    if len(word) <= 2 or not rows:
-        return rows
-    o = organizations.c
-    found = await session.execute(select(o.id, o.full_name).where(o.id.in_([i for i, _ in rows])))
-    names = {i: n for i, n in found}
-    return [(i, p) for i, p in rows if word in names.get(i, "")]
-
-
-async def narrow(session: AsyncSession, words: Sequence[str], scopes: Sequence[str]) -> tuple[list[str], bool]:
-    """The subtrees of orgs (in scope) whose full names contain every narrowing word, each word at some level
-    above or at the hit; and whether a word matched more orgs than were opened."""
-    cut = False
-    for word in words:
-        found = await org_hits(session, word, scopes, NARROWING_ORGS + 1)
-        cut = cut or len(found) > NARROWING_ORGS
-        paths = outermost([p for _, p in found[:NARROWING_ORGS]])
-        # each new subtree lies inside one of the scopes already (it was looked up there)
-        scopes = paths
-        if not scopes:
-            break
-    return list(scopes), cut
-
-
-MAX_PREBUILT_SCOPES = 4  # statements are built once per number of scope ranges; more go through the ORM
+MAX_PREBUILT_SCOPES = 4  # statements are built once per number of scope ranges; more are sent in chunks of 4
 _M, _O = [c.key for c in members.c], [c.key for c in organizations.c]
 
 
@@ -124,35 +87,45 @@ def _like(word: str) -> str:
     return "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
-async def find_orgs(session: AsyncSession, word: str, scopes: Sequence[str], first: int
-                    ) -> tuple[list[Organization], bool]:
-    """Orgs in the scopes whose full name contains the word, ranked; one statement."""
-    if not word or not scopes:
-        return [], False
+async def _orgs_containing(rows: RowReader, word: str, scopes: Sequence[str], cap: int) -> list[Organization]:
+    """Orgs in the scopes whose full name contains the word, unranked: one statement per 4 subtrees, each
+    reading at most `cap` index rows."""
     grams = terms.org_lookup(word)
     grouped = len(grams) > 1
-    if len(scopes) <= MAX_PREBUILT_SCOPES:
-        params: dict[str, Any] = {"grams": grams, "cap": CANDIDATES + 1, **_range_values(scopes)}
+    found: list[Organization] = []
+    for start in range(0, len(scopes), MAX_PREBUILT_SCOPES):
+        chunk = scopes[start:start + MAX_PREBUILT_SCOPES]
+        params: dict[str, Any] = {"grams": grams, "cap": cap, **_range_values(chunk)}
         if grouped:
             params.update(n=len(grams), pattern=_like(word))
-        loaded = await reader_of(session).objects(Organization, ORG_STATEMENTS[len(scopes), grouped],
-                                                  params)
-    else:
-        t = org_search.c
-        hits = select(t.org_id).where(t.term.in_(grams), _in_scopes(t.path, scopes))
-        if grouped:
-            hits = hits.group_by(t.org_id).having(func.count(t.term.distinct()) == len(grams))
-        found = hits.limit(CANDIDATES + 1).subquery()
-        stmt = select(Organization).join(found, found.c.org_id == organizations.c.id)
-        if grouped:
-            stmt = stmt.where(organizations.c.full_name.contains(word, autoescape=True))
-        loaded = list(await session.scalars(stmt))
+        found += await rows.objects(Organization, ORG_STATEMENTS[len(chunk), grouped], params)
+    return found
+
+
+async def narrow(rows: RowReader, words: Sequence[str], scopes: Sequence[str]) -> tuple[list[str], bool]:
+    """The subtrees of orgs (in scope) whose full names contain every narrowing word, each word at some level
+    above or at the hit; and whether a word matched more orgs than were opened."""
+    cut = False
+    for word in words:
+        found = await _orgs_containing(rows, word, scopes, NARROWING_ORGS + 1)
+        cut = cut or len(found) > NARROWING_ORGS
+        # each new subtree lies inside one of the scopes already (it was looked up there)
+        scopes = outermost([o.path for o in found[:NARROWING_ORGS]])
+        if not scopes:
+            break
+    return list(scopes), cut
+
+
+async def find_orgs(rows: RowReader, word: str, scopes: Sequence[str], first: int) -> tuple[list[Organization], bool]:
+    """Orgs in the scopes whose full name contains the word, ranked."""
+    if not word or not scopes:
+        return [], False
+    loaded = await _orgs_containing(rows, word, scopes, CANDIDATES + 1)
     loaded.sort(key=lambda o: rank.org_rank(o.full_name, o.short_name, word, o.path))
     return loaded[:first], len(loaded) > first
 
 
-async def find_members(session: AsyncSession, word: str, scopes: Sequence[str], first: int
-                       ) -> tuple[list[int], bool]:
+async def find_members(rows: RowReader, word: str, scopes: Sequence[str], first: int) -> tuple[list[int], bool]:
     """The ids of people found by name, ranked: the whole name first, then any part of it; pinyin and initials.
     One statement: the whole-name rows and the part rows, each LIMITed, with each person's name."""
     if not word or not scopes:
@@ -160,26 +133,26 @@ async def find_members(session: AsyncSession, word: str, scopes: Sequence[str], 
     looked_up, check = terms.name_lookup(word)
     exact = [terms.PINYIN + word] if word.isascii() else [terms.EXACT + word]
     partial = [x for x in looked_up if x not in exact]  # never empty: a part of the name, or the initials
-    rows = []
+    found = []
     for start in range(0, len(scopes), MAX_PREBUILT_SCOPES):  # one statement, or chunks of 4 subtrees
         chunk = scopes[start:start + MAX_PREBUILT_SCOPES]
         params = {"exact": exact, "partial": partial, "cap": CANDIDATES + 1, **_range_values(chunk)}
-        rows += await reader_of(session).rows(MEMBER_STATEMENTS[len(chunk)], params)
+        found += await rows.rows(MEMBER_STATEMENTS[len(chunk)], params)
     best: dict[int, tuple[int, int, str, int]] = {}
-    for kind, path, member_id, name in rows:
+    for kind, path, member_id, name in found:
         if check and word not in name:
             continue
         key = (0 if int(kind) == 0 or name == word else 1, rank.depth_of(path), name, member_id)
         if member_id not in best or key < best[member_id]:
             best[member_id] = key
     ranked = sorted(best, key=best.__getitem__)
-    return ranked[:first], len(ranked) > first or len(rows) > 2 * CANDIDATES
+    return ranked[:first], len(ranked) > first or len(found) > 2 * CANDIDATES
 
 
-async def person_by(session: AsyncSession, column: str, value: str
+async def person_by(rows: RowReader, column: str, value: str
                     ) -> tuple[Member, Organization | None, Archive | None] | None:
     """The person with this ID number or development number, their branch and e-archive: one lookup."""
-    found = await reader_of(session).rows(PERSON_BY[column], {"value": value}, lookup=True)
+    found = await rows.rows(PERSON_BY[column], {"value": value}, lookup=True)
     if not found:
         return None
     row, m, o = found[0], len(_M), len(_M) + len(_O)

@@ -63,33 +63,28 @@ class SearchQuery:
         if asked.route is query.Route.EMPTY or not scopes:
             return _empty()
         if asked.route is query.Route.ID_NUMBER:
-            async with ctx.read() as session:
-                found = await index.person_by(session, "id_number", asked.value)
+            found = await index.person_by(ctx.services.db.rows, "id_number", asked.value)
             if found is None or not await _in_scope(info, viewer, *found[:2]):
                 return _empty()  # out of scope answers exactly like nobody (ACC-4)
             member = found[0]
             ctx.count_full_read()  # the whole number was typed and confirmed: a full read (decision 0018)
-            async with ctx.reader.lock:  # one connection at a time: the audit's write never waits on our read
-                await ctx.reader.close_session()
             await ctx.audit("searchIdNumber", f"Member:{member.id}")
             return SearchResult(organizations=[], members=[MemberType.from_domain(member)], archives=[],
                                 too_many=False, hint=None)
         if asked.route is query.Route.DEVELOPMENT_NUMBER:
-            async with ctx.read() as session:
-                found = await index.person_by(session, "development_number", asked.value)
+            found = await index.person_by(ctx.services.db.rows, "development_number", asked.value)
             if found is None or not await _in_scope(info, viewer, *found[:2]):
                 return _empty()
             ctx.loaders.archive_by_member_id.prime(found[0].id or 0, found[2])  # read with the person
             archive = await archive_of(info, found[0])
             return SearchResult(organizations=[], members=[MemberType.from_domain(found[0])],
                                 archives=[archive] if archive else [], too_many=False, hint=None)
-        async with ctx.read() as session:
-            cut = False
-            if asked.narrowing:
-                scopes, cut = await index.narrow(session, asked.narrowing, scopes)
-            people_ids, many_people = await index.find_members(session, asked.value, scopes, first)
-            orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(
-                session, asked.value, scopes, first)
+        rows = ctx.services.db.rows
+        cut = False
+        if asked.narrowing:
+            scopes, cut = await index.narrow(rows, asked.narrowing, scopes)
+        people_ids, many_people = await index.find_members(rows, asked.value, scopes, first)
+        orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(rows, asked.value, scopes, first)
         too_many = cut or many_people or many_orgs
         people = [p for p in await ctx.loaders.member_and_branch_by_id.load_many(people_ids) if p is not None]
         _prime(ctx, [home for _, home in people] + list(orgs))

@@ -48,6 +48,7 @@ from zhtj.graphql.organization.mutations import OrganizationMutation
 from zhtj.graphql.organization.queries import OrganizationQuery
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
+from zhtj.graphql.search import planned as search_box
 from zhtj.graphql.search.queries import SearchQuery
 from zhtj.graphql.subscriptions import Subscription
 from zhtj.graphql.transfers.mutations import TransferMutation
@@ -210,7 +211,7 @@ async def _planned(checked: Checked, variables: dict[str, Any] | None, context: 
     return await way.answer(context, plan, variables)
 
 
-PLANNED = (tree, member_node)
+PLANNED = (tree, member_node, search_box)
 
 
 # Dates go out and come in as ISO 8601 / RFC 3339 text, and say so (@specifiedBy) for code generators.

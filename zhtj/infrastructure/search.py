@@ -53,11 +53,12 @@ def _member_statement(count: int) -> Any:
     t = member_search.c
     parts = [select(t.member_id, t.path, literal_column(str(kind)).label("kind"))
              .where(t.term.in_(bindparam(name, type_=t.term.type, expanding=True)), _ranges(t.path, count))
-             .limit(bindparam("cap")).subquery()
+             .limit(bindparam(f"{name}_cap")).subquery()
              for kind, name in ((0, "exact"), (1, "partial"))]
     found = union_all(*(select(p.c.member_id, p.c.path, p.c.kind) for p in parts)).subquery()
-    return (select(found.c.kind, found.c.path, members.c.id, members.c.name)
-            .join(members, members.c.id == found.c.member_id).where(members.c.status == ACTIVE))
+    # the status is read, not filtered: a list that filled its LIMIT may hold more (tooMany)
+    return (select(found.c.kind, found.c.path, members.c.id, members.c.name, members.c.status)
+            .join(members, members.c.id == found.c.member_id))
 
 
 def _org_statement(count: int, grouped: bool) -> Any:
@@ -98,7 +99,7 @@ async def _orgs_containing(rows: RowReader, word: str, scopes: Sequence[str], ca
         params: dict[str, Any] = {"grams": grams, "cap": cap, **_range_values(chunk)}
         if grouped:
             params.update(n=len(grams), pattern=_like(word))
-        found += await rows.objects(Organization, ORG_STATEMENTS[len(chunk), grouped], params)
+        found += await rows.objects(Organization, ORG_STATEMENTS[len(chunk), grouped], params, lookup=True)
     return found
 
 
@@ -127,26 +128,35 @@ async def find_orgs(rows: RowReader, word: str, scopes: Sequence[str], first: in
 
 async def find_members(rows: RowReader, word: str, scopes: Sequence[str], first: int) -> tuple[list[int], bool]:
     """The ids of people found by name, ranked: the whole name first, then any part of it; pinyin and initials.
-    One statement: the whole-name rows and the part rows, each LIMITed, with each person's name."""
+    One statement: the whole-name rows and the part rows, each LIMITed, with each person's name.
+
+    The limits are what `first` needs (decision 0075): first + 1 whole-name rows, twice as many part rows (a part
+    row repeats every whole-name hit). All hits are read and ranked whenever they fit in `first`; past that the
+    answer says tooMany and ranks the rows it read, which come in tree order. A word longer than the index's terms
+    must still be checked against each name, so it reads CANDIDATES rows."""
     if not word or not scopes:
         return [], False
     looked_up, check = terms.name_lookup(word)
     exact = [terms.PINYIN + word] if word.isascii() else [terms.EXACT + word]
     partial = [x for x in looked_up if x not in exact]  # never empty: a part of the name, or the initials
-    found = []
+    caps = (CANDIDATES + 1, 2 * CANDIDATES + 2) if check else (first + 1, 2 * first + 2)
+    found, cut = [], False
     for start in range(0, len(scopes), MAX_PREBUILT_SCOPES):  # one statement, or chunks of 4 subtrees
         chunk = scopes[start:start + MAX_PREBUILT_SCOPES]
-        params = {"exact": exact, "partial": partial, "cap": CANDIDATES + 1, **_range_values(chunk)}
-        found += await rows.rows(MEMBER_STATEMENTS[len(chunk)], params)
+        params = {"exact": exact, "partial": partial, "exact_cap": caps[0], "partial_cap": caps[1],
+                  **_range_values(chunk)}
+        read = await rows.rows(MEMBER_STATEMENTS[len(chunk)], params, lookup=True)
+        cut = cut or any(sum(1 for row in read if int(row[0]) == kind) >= cap for kind, cap in enumerate(caps))
+        found += read
     best: dict[int, tuple[int, int, str, int]] = {}
-    for kind, path, member_id, name in found:
-        if check and word not in name:
+    for kind, path, member_id, name, status in found:
+        if status != ACTIVE or (check and word not in name):
             continue
         key = (0 if int(kind) == 0 or name == word else 1, rank.depth_of(path), name, member_id)
         if member_id not in best or key < best[member_id]:
             best[member_id] = key
     ranked = sorted(best, key=best.__getitem__)
-    return ranked[:first], len(ranked) > first or len(found) > 2 * CANDIDATES
+    return ranked[:first], len(ranked) > first or cut
 
 
 async def person_by(rows: RowReader, column: str, value: str

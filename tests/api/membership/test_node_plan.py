@@ -14,7 +14,7 @@ from zhtj.domain.membership.model import CadrePosition
 from zhtj.graphql.ids import encode_id
 from zhtj.graphql.membership import planned
 
-STORED = " ".join(sorted(planned._stored()))
+STORED = " ".join(sorted(planned.stored_fields()))
 EVERY_FIELD = f"query($id: ID!) {{ node(id: $id) {{ __typename id ... on Member {{ idNumberMasked {STORED} }} }} }}"
 PASSWORD = "Jiumima2020"
 

@@ -11,6 +11,7 @@ the same answers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
@@ -38,7 +39,7 @@ class Plan:
 
 
 @cache
-def _stored() -> dict[str, tuple[str, bool]]:
+def stored_fields() -> dict[str, tuple[str, bool]]:
     """GraphQL name → (attribute, nullable) of the stored fields that MemberType shows as they are."""
     shown = set(PUBLIC) | set(PRIVATE)
     return {f.graphql_name or _camel(f.python_name): (f.python_name, isinstance(f.type, StrawberryOptional))
@@ -77,7 +78,8 @@ def _items(selection_set: SelectionSetNode, *, top: bool) -> list[tuple[str, str
             items += _items(selection.selection_set, top=False)
         elif isinstance(selection, FieldNode) and not selection.arguments and selection.selection_set is None:
             name = selection.name.value
-            if name not in ("id", "__typename") and (top or (name != "idNumberMasked" and name not in _stored())):
+            if name not in ("id", "__typename") and (
+                    top or (name != "idNumberMasked" and name not in stored_fields())):
                 raise NotThisWay
             items.append((key_of(selection), name))
         else:
@@ -93,7 +95,7 @@ class Branch(NamedTuple):
 
 
 # Built once, compiled once (infrastructure/rows.py): the person's stored fields and their branch's path, no more.
-_SHOWN = ("id", "id_number", *sorted({attribute for attribute, _ in _stored().values()}))
+_SHOWN = ("id", "id_number", *sorted({attribute for attribute, _ in stored_fields().values()}))
 PERSON = (select(*(members.c[name] for name in _SHOWN), organizations.c.id, organizations.c.path)
           .outerjoin(organizations, organizations.c.id == members.c.branch_id)
           .where(members.c.id == bindparam("id", type_=members.c.id.type)))
@@ -119,19 +121,27 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
     branch = Branch(branch_id, branch_path) if branch_id is not None else None
     if not can_see_member(viewer, member_id, branch):  # type: ignore[arg-type]
         return None  # not theirs by branch: maybe by a post, which the ordinary way reads
-    stored = _stored()
+    shown = shown_member(plan.items, member_id, member.__getitem__)
+    return None if shown is None else {plan.key: shown}
+
+
+def shown_member(items: list[tuple[str, str]], member_id: int, value_of: Callable[[str], Any]
+                 ) -> dict[str, Any] | None:
+    """A person's planned fields (`_items`) from their stored values, as the ordinary way shows them to someone
+    who may see the whole profile; None where the ordinary way must word an error."""
+    stored = stored_fields()
     out: dict[str, Any] = {}
-    for key, name in plan.items:
+    for key, name in items:
         if name == "id":
             out[key] = encode_id("Member", member_id)
         elif name == "__typename":
             out[key] = "Member"
         elif name == "idNumberMasked":
-            out[key] = idcard.mask(member["id_number"])
+            out[key] = idcard.mask(value_of("id_number"))
         else:
             attribute, nullable = stored[name]
-            value = member[attribute]
+            value = value_of(attribute)
             if value is None and not nullable:
-                return None  # the ordinary way words the error
+                return None
             out[key] = value.isoformat() if isinstance(value, dt.date) else value  # a datetime is a date too
-    return {plan.key: out}
+    return out

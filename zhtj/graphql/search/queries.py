@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import strawberry
@@ -13,6 +14,7 @@ from zhtj.domain.membership.model import ACTIVE, Member
 from zhtj.domain.organization.model import Organization
 from zhtj.domain.search import query
 from zhtj.graphql.context import Context
+from zhtj.graphql.membership.loaders import member_and_branch_by_id
 from zhtj.graphql.membership.types import MemberType, _administered
 from zhtj.graphql.numbering.archives import ArchiveType, archive_of
 from zhtj.graphql.organization.types import OrganizationType
@@ -38,6 +40,38 @@ def _empty() -> SearchResult:
     return SearchResult(organizations=[], members=[], archives=[], too_many=False, hint=None)
 
 
+@dataclass
+class Found:
+    """What a search found, before it is shown: people with their branches (read with them), orgs, tooMany."""
+
+    members: list[tuple[Member, Organization | None]] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    too_many: bool = False
+
+
+def scopes_of(viewer: Viewer) -> list[str]:
+    """X-1: the subtrees a viewer searches, each once: under the orgs they administer."""
+    return index.outermost(viewer.admin_paths) if not viewer.is_restricted else []
+
+
+async def by_text(ctx: Context, asked: query.SearchText, scopes: list[str], first: int) -> Found:
+    """People by name and orgs by any part of their full name, in the scopes, narrowed by the further words."""
+    rows = ctx.services.db.rows
+    cut = False
+    if asked.narrowing:
+        scopes, cut = await index.narrow(rows, asked.narrowing, scopes)
+    people_ids, many_people = await index.find_members(rows, asked.value, scopes, first)
+    orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(rows, asked.value, scopes, first)
+    people = [p for p in await member_and_branch_by_id(rows, people_ids) if p is not None]
+    return Found(people, orgs, cut or many_people or many_orgs)
+
+
+async def full_read(ctx: Context, member: Member) -> None:
+    """A person found by the whole ID number typed: a full read, counted and audited (decision 0018)."""
+    ctx.count_full_read()
+    await ctx.audit("searchIdNumber", f"Member:{member.id}")
+
+
 @strawberry.type
 class SearchQuery:
     @strawberry.field(description="全局搜索 (X-1), routed by the text's shape: an 18-character ID number finds the "
@@ -59,7 +93,7 @@ class SearchQuery:
         if not 0 < first <= MAX_PAGE:
             raise BadPageRequest(f"first 须在 1 到 {MAX_PAGE} 之间")
         asked = query.read(text)
-        scopes = index.outermost(viewer.admin_paths) if not viewer.is_restricted else []
+        scopes = scopes_of(viewer)
         if asked.route is query.Route.EMPTY or not scopes:
             return _empty()
         if asked.route is query.Route.ID_NUMBER:
@@ -67,8 +101,7 @@ class SearchQuery:
             if found is None or not await _in_scope(info, viewer, *found[:2]):
                 return _empty()  # out of scope answers exactly like nobody (ACC-4)
             member = found[0]
-            ctx.count_full_read()  # the whole number was typed and confirmed: a full read (decision 0018)
-            await ctx.audit("searchIdNumber", f"Member:{member.id}")
+            await full_read(ctx, member)
             return SearchResult(organizations=[], members=[MemberType.from_domain(member)], archives=[],
                                 too_many=False, hint=None)
         if asked.route is query.Route.DEVELOPMENT_NUMBER:
@@ -79,19 +112,14 @@ class SearchQuery:
             archive = await archive_of(info, found[0])
             return SearchResult(organizations=[], members=[MemberType.from_domain(found[0])],
                                 archives=[archive] if archive else [], too_many=False, hint=None)
-        rows = ctx.services.db.rows
-        cut = False
-        if asked.narrowing:
-            scopes, cut = await index.narrow(rows, asked.narrowing, scopes)
-        people_ids, many_people = await index.find_members(rows, asked.value, scopes, first)
-        orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(rows, asked.value, scopes, first)
-        too_many = cut or many_people or many_orgs
-        people = [p for p in await ctx.loaders.member_and_branch_by_id.load_many(people_ids) if p is not None]
-        _prime(ctx, [home for _, home in people] + list(orgs))
+        found = await by_text(ctx, asked, scopes, first)
+        _prime(ctx, [home for _, home in found.members] + list(found.organizations))
+        for person, home in found.members:
+            ctx.loaders.member_and_branch_by_id.prime(person.id or 0, (person, home))
         return SearchResult(
-            organizations=[OrganizationType.from_domain(o) for o in orgs],
-            members=[MemberType.from_domain(m) for m, _ in people], archives=[],
-            too_many=too_many, hint=query.TOO_MANY_HINT if too_many else None)
+            organizations=[OrganizationType.from_domain(o) for o in found.organizations],
+            members=[MemberType.from_domain(m) for m, _ in found.members], archives=[],
+            too_many=found.too_many, hint=query.TOO_MANY_HINT if found.too_many else None)
 
 
 def _prime(ctx: Context, orgs: list[Organization | None]) -> None:

@@ -426,6 +426,7 @@ def create_app(
                 lock.close()
             if settings.metrics:
                 metrics.forget_pool(db.engine)
+            await services.audits.settled()  # audit lines already promised are written before the pool closes
             await db.dispose()
 
     app = Starlette(

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.dataloader import DataLoader
 
 from zhtj.domain.identity.model import AuditEntry
 from zhtj.domain.identity.services import Viewer
@@ -20,6 +19,7 @@ from zhtj.domain.membership.model import ACTIVE
 from zhtj.domain.shared.clock import Clock
 from zhtj.domain.shared.errors import AccessDenied, PasswordChangeRequired, SelfReportPending, Unauthenticated
 from zhtj.domain.shared.ports import CodeSender, NameIdVerifier, PasswordHasher
+from zhtj.infrastructure.audit_writer import AuditWriter
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.infrastructure.verifier import LocalVerifier
@@ -46,6 +46,7 @@ class Services:
     viewers: ViewerCache | None = None  # who is behind a token, kept a few seconds (infrastructure/viewers.py)
     sender: CodeSender | None = None  # texts to mobiles (ACC-1's first-password code; infrastructure/messages.py)
     persisted: PersistedDocuments | None = None  # documents registered by hash (graphql/persisted.py)
+    audits: AuditWriter = field(default_factory=AuditWriter)  # audit lines of reads, committed in groups
 
 
 class Reader:
@@ -76,6 +77,7 @@ class Context:
                  client: str | None = None):
         self.services = services
         self.request_id = request_id
+        self._audited = False
         self.token = token
         self.viewer = viewer
         self.client = client  # the caller's address, for throttling anonymous calls
@@ -83,7 +85,6 @@ class Context:
         self.reader = Reader(services.db)
         self.operation: tuple[str, str] | None = None  # (name, type) once chosen, for /metrics and the access log
         self._loaders: Loaders | None = None
-        self._audit_loader: DataLoader[tuple[str, str, str], bool] | None = None
         self.full_reads = 0
         self.connection_params: dict[str, Any] | None = None  # graphql-transport-ws: connection_init's payload
 
@@ -137,24 +138,16 @@ class Context:
             raise AccessDenied("FORBIDDEN", FULL_READS_MESSAGE)
 
     async def audit(self, action: str, subject: str, detail: str = "") -> None:
-        """Writes an audit line before the answer goes out; lines of one tick share one transaction."""
-        if self._audit_loader is None:
-            self._audit_loader = DataLoader(_audit_writer(
-                self.services, self.viewer.member.id if self.viewer else None, self.request_id))
-        await self._audit_loader.load((action, subject, detail))
+        """Writes an audit line before the answer goes out; lines of requests arriving together share one
+        transaction (infrastructure/audit_writer.py)."""
+        actor = self.viewer.member.id if self.viewer else None
+        entry = AuditEntry(at=self.services.clock.now(), actor_member_id=actor, action=action, subject=subject,
+                           detail=detail or f"request {self.request_id}")
+        self._audited = True
+        await self.services.audits.write(self.services.db.write_sessions, [entry])
 
     async def close(self) -> None:
         async with self.reader.lock:
             await self.reader.close_session()
-
-
-def _audit_writer(services: Services, actor: int | None, request_id: str) -> Any:
-    async def write(keys: list[tuple[str, str, str]]) -> list[bool]:
-        async with SqlUnitOfWork(services.db.write_sessions) as uow:  # its own session, not the request's
-            for action, subject, detail in keys:
-                uow.audit.add(AuditEntry(at=services.clock.now(), actor_member_id=actor, action=action,
-                                         subject=subject, detail=detail or f"request {request_id}"))
-            await uow.commit()
-        return [True] * len(keys)
-
-    return write
+        if self._audited:  # an execution cut short by an error left its line's transaction running: it ends first
+            await self.services.audits.settled()

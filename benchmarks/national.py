@@ -68,6 +68,9 @@ PROGRESS = """query($id: ID!) { organization(id: $id) { progress { branchesTotal
   membersComplete } } } }"""
 SEARCH = ("query($t: String!) { search(text: $t, first: 20) { tooMany hint members { name } "
           "organizations { fullName } } }")
+SEARCH_BOX = """query SearchBox($text: String!) { search(text: $text, first: 8) {
+  members { id name idNumberMasked branch { id shortName ancestors { shortName } } }
+  organizations { id fullName ancestors { shortName } } tooMany hint } }"""  # docs/operations/workflows.md
 READ_BRANCH = "query($id: ID!) { organization(id: $id) { shortName fullName category contactPhone } }"
 READ_MEMBERS = "query($id: ID!) { organization(id: $id) { members(first: 20) { totalCount nodes { name } } } }"
 READ_MEMBER = "query($id: ID!) { node(id: $id) { ... on Member { name politicalStatus joinDate } } }"
@@ -116,7 +119,10 @@ class Fixture:
     province_name: str = ""
     province_members: int = 0
     namesake: str = ""
+    three: str = ""  # a 3-character name that exists
     id_number: str = ""
+    development_number: str = ""
+    org_word: str = ""  # part of org full names
     branches: list[int] = field(default_factory=list)
     members: list[int] = field(default_factory=list)
 
@@ -178,6 +184,15 @@ async def find(url: str, fixture: Fixture) -> None:
                 "WHERE o.path >= :l AND o.path < :h"), {"l": low, "h": high})).scalar_one()
             fixture.namesake = (await conn.execute(text(
                 "SELECT name FROM members GROUP BY name ORDER BY count(*) DESC, name LIMIT 1"))).scalar_one()
+            fixture.three = (await conn.execute(text(
+                "SELECT name FROM members WHERE length(name) = 3 AND branch_id IS NOT NULL ORDER BY id LIMIT 1 "
+                "OFFSET 4321"))).scalar_one()
+            fixture.development_number = (await conn.execute(text(
+                "SELECT development_number FROM members WHERE development_number IS NOT NULL AND branch_id IS NOT "
+                "NULL ORDER BY id LIMIT 1 OFFSET 555"))).scalar_one()
+            fixture.org_word = (await conn.execute(text(  # a county's name: its committee and the orgs below
+                "SELECT short_name FROM organizations WHERE depth = 3 AND category = '团的领导机关' ORDER BY id "
+                "LIMIT 1 OFFSET 20"))).scalar_one()[:3]
             fixture.id_number = (await conn.execute(text(
                 "SELECT id_number FROM members WHERE branch_id IS NOT NULL ORDER BY id LIMIT 1 OFFSET 777"))
             ).scalar_one()
@@ -218,7 +233,16 @@ def cases(fixture: Fixture, built: dict[str, bool]) -> list[tuple[Case, bool]]:
               "service", PROGRESS, {"id": province}), built["progress"]),
         (Case(f"search a common name ({fixture.namesake}, X-1)", "service", SEARCH, {"t": fixture.namesake}),
          built["search"]),
-        (Case("search an ID number (X-1)", "service", SEARCH, {"t": fixture.id_number}), built["search"]),
+        (Case(f"search a 3-character name ({fixture.three}, X-1)", "service", SEARCH, {"t": fixture.three}),
+         built["search"]),
+        (Case("search an ID number (X-1, an audited full read)", "service", SEARCH, {"t": fixture.id_number}),
+         built["search"]),
+        (Case("search a development number (X-1)", "service", SEARCH, {"t": fixture.development_number}),
+         built["search"]),
+        (Case(f"search part of an org name ({fixture.org_word}, X-1)", "service", SEARCH, {"t": fixture.org_word}),
+         built["search"]),
+        (Case(f"the search box's rows with breadcrumbs ({fixture.namesake}, first 8)", "service", SEARCH_BOX,
+              {"text": fixture.namesake}), built["search"]),
     ]
 
 

@@ -11,10 +11,13 @@ same answers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from graphql import DocumentNode, FieldNode, SelectionSetNode, ValueNode
+from sqlalchemy import bindparam, select
 
 from zhtj.domain.identity.scope import administers, can_see_org
 from zhtj.domain.membership.model import ACTIVE
@@ -22,15 +25,28 @@ from zhtj.domain.organization.model import Organization
 from zhtj.domain.search import query
 from zhtj.graphql.membership.planned import shown_member, stored_fields
 from zhtj.graphql.organization.loaders import org_by_id
-from zhtj.graphql.organization.tree import SCALARS
+from zhtj.graphql.organization.tree import COLUMNS, SCALARS
 from zhtj.graphql.plans import Arguments, NotThisWay, argument_of, fields_of, key_of, root_of
 from zhtj.graphql.relay import MAX_PAGE
 from zhtj.graphql.search.queries import Found, by_text, full_read, scopes_of
 from zhtj.infrastructure import search as index
+from zhtj.infrastructure.rows import RowReader, build
+from zhtj.infrastructure.tables.schema import members
+from zhtj.infrastructure.tables.schema import organizations as orgs
 
 ENABLED = True  # tests switch it off to hold both ways to the same answers
 DEFAULT_FIRST = 20  # Query.search's own default
 _MEMBER_PLAIN = {"id", "__typename", "idNumberMasked"}
+
+# Built once, compiled once (infrastructure/rows.py): a result row's person and branch, no more. The narrow one
+# serves the usual rows (a name, the masked ID number); any other stored field reads them all.
+_ROW = ("id", "id_number", "name", "gender", "political_status")
+_STORED = ("id", "id_number", *sorted({attribute for attribute, _ in stored_fields().values()} - {"id_number"}))
+_BRANCH = [column.key for column in COLUMNS]
+PEOPLE = {shown: select(*(members.c[name] for name in shown), *COLUMNS)
+          .outerjoin(orgs, orgs.c.id == members.c.branch_id)
+          .where(members.c.id.in_(bindparam("ids", type_=members.c.id.type, expanding=True)))
+          for shown in (_ROW, _STORED)}
 
 
 @dataclass
@@ -45,6 +61,7 @@ class Org:
 @dataclass
 class Person:
     items: list[tuple[str, str, Org | None]]  # (response key, a field membership/planned.py shows or "branch", …)
+    shown: tuple[str, ...] = _ROW  # the columns read: PEOPLE's key
 
     @property
     def plain(self) -> list[tuple[str, str]]:
@@ -98,6 +115,8 @@ def _person(selection_set: SelectionSetNode) -> Person:
         name = part.name.value
         if _plain(part) and (name in _MEMBER_PLAIN or name in stored_fields()):
             found.items.append((key_of(part), name, None))
+            if name in stored_fields() and stored_fields()[name][0] not in _ROW:
+                found.shown = _STORED
         elif name == "branch" and part.selection_set is not None and not part.arguments:
             found.items.append((key_of(part), name, _org(part.selection_set, ancestors=True)))
         else:
@@ -147,8 +166,22 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
             await full_read(context, hit[0])
             found = Found([(hit[0], hit[1])])
     else:
-        found = await by_text(context, asked, scopes, first)
+        people = next((detail for _, name, detail in plan.items if name == "members"), None)
+        found = await by_text(context, asked, scopes, first, _people_reader(people.shown if people else _ROW))
     return await _shown(context, viewer, plan, found)
+
+
+def _people_reader(shown: tuple[str, ...]) -> Any:
+    statement, width = PEOPLE[shown], len(shown)
+
+    async def read(rows: RowReader, ids: Sequence[int]) -> list[tuple[Any, Organization | None] | None]:
+        found = {}
+        for row in await rows.rows(statement, {"ids": list(ids)}, lookup=True):
+            home = build(Organization, _BRANCH, row[width:]) if row[width] is not None else None
+            found[row[0]] = (SimpleNamespace(**dict(zip(shown, row[:width], strict=True))), home)
+        return [found.get(i) for i in ids]
+
+    return read
 
 
 async def _shown(context: Any, viewer: Any, plan: Plan, found: Found) -> dict[str, Any] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from zhtj.graphql.numbering.archives import ArchiveType, archive_of
 from zhtj.graphql.organization.types import OrganizationType
 from zhtj.graphql.relay import MAX_PAGE, BadPageRequest
 from zhtj.infrastructure import search as index
+from zhtj.infrastructure.rows import RowReader
 
 
 @strawberry.type(name="SearchResult", description="全局搜索 (X-1): what lies under the viewer's orgs, ranked exact "
@@ -40,11 +42,14 @@ def _empty() -> SearchResult:
     return SearchResult(organizations=[], members=[], archives=[], too_many=False, hint=None)
 
 
+PeopleReader = Callable[[RowReader, Sequence[int]], Awaitable[list[tuple[Any, Organization | None] | None]]]
+
+
 @dataclass
 class Found:
     """What a search found, before it is shown: people with their branches (read with them), orgs, tooMany."""
 
-    members: list[tuple[Member, Organization | None]] = field(default_factory=list)
+    members: list[tuple[Any, Organization | None]] = field(default_factory=list)  # Member, or a plan's row
     organizations: list[Organization] = field(default_factory=list)
     too_many: bool = False
 
@@ -54,15 +59,17 @@ def scopes_of(viewer: Viewer) -> list[str]:
     return index.outermost(viewer.admin_paths) if not viewer.is_restricted else []
 
 
-async def by_text(ctx: Context, asked: query.SearchText, scopes: list[str], first: int) -> Found:
-    """People by name and orgs by any part of their full name, in the scopes, narrowed by the further words."""
+async def by_text(ctx: Context, asked: query.SearchText, scopes: list[str], first: int,
+                  people_of: PeopleReader = member_and_branch_by_id) -> Found:
+    """People by name and orgs by any part of their full name, in the scopes, narrowed by the further words;
+    the people and their branches read by `people_of` (the whole rows, or what a plan shows)."""
     rows = ctx.services.db.rows
     cut = False
     if asked.narrowing:
         scopes, cut = await index.narrow(rows, asked.narrowing, scopes)
     people_ids, many_people = await index.find_members(rows, asked.value, scopes, first)
     orgs, many_orgs = ([], False) if asked.is_pinyin else await index.find_orgs(rows, asked.value, scopes, first)
-    people = [p for p in await member_and_branch_by_id(rows, people_ids) if p is not None]
+    people = [p for p in await people_of(rows, people_ids) if p is not None]
     return Found(people, orgs, cut or many_people or many_orgs)
 
 

@@ -105,7 +105,8 @@ async def start_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
                          destination: rules.Destination | None = None) -> Transfer:
     """发起转接 (TRF-1..3, 6..9). Scope first: the member (or, for 转入, the target) must be the viewer's to name;
     only then is the form read (TRF-9: the stated destination, then the target against it). One running
-    transfer per member: checked here with the member's row locked, and held by the database's partial unique index whatever happens (TRF-1)."""
+    transfer per member: checked here with the member's row locked, and held by the database's partial unique
+    index whatever happens (TRF-1)."""
     inbound = member_id is None
     target = await administered_org(uow, viewer, target_org_id, "targetOrgId") if inbound else None
     member, side = await _member_and_side(uow, viewer, member_id, name, id_number, target, clock)

@@ -73,7 +73,8 @@ async def test_trf9_an_employed_graduate_goes_to_the_employers_org(client, t):
     assert done["employment"] == {"employed": True, "employerName": "某公司", "workplaceTown": None,
                                   "householdTown": None}
     # the employer's committee, or a branch of it: its name or one above it up to the first leading body
-    assert (await _started_then_withdrawn(client, {**given, "targetOrgId": oid(t.company)}))["status"] == "AWAITING_SOURCE"
+    committee = await _started_then_withdrawn(client, {**given, "targetOrgId": oid(t.company)})
+    assert committee["status"] == "AWAITING_SOURCE"
 
 
 async def test_trf9_without_an_employer_org_to_the_workplace_towns_floating_branch(client, t):

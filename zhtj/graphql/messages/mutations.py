@@ -24,9 +24,9 @@ class MarkMessagesReadInput:
 
 @strawberry.type(description="标记已读结果.")
 class MarkMessagesReadPayload:
-    messages: list[SystemMessageType] = strawberry.field(description="the messages given, now read.")
-    marked_count: int = strawberry.field(description="how many messages became read (those read before not "
-                                                     "counted).")
+    messages: list[SystemMessageType] = strawberry.field(description="系统消息: the messages given, now read.")
+    marked_count: int = strawberry.field(description="标记数量: how many messages became read (those read "
+                                                     "before not counted).")
     errors: list[UserError]
 
 

@@ -255,6 +255,7 @@ class FakeUnitOfWork:
         self.archives = FakeArchives(ids)
         self.transfers = FakeTransfers(ids)
         self.transfers.steps = []  # type: ignore[attr-defined]
+        self.messages = FakeRepo(ids)
         self.commits = 0
 
     async def __aenter__(self) -> FakeUnitOfWork:

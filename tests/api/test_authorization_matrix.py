@@ -26,6 +26,7 @@ from sqlalchemy import func, insert, literal, select, union_all
 from zhtj.domain.identity.model import AuditEntry, AuthToken
 from zhtj.domain.identity.services import token_hash
 from zhtj.domain.membership.model import AWAITING_REVIEW
+from zhtj.domain.messages.model import SystemMessage
 from zhtj.domain.numbering.model import Archive, NumberRelease
 from zhtj.domain.organization.model import OrgMigration
 from zhtj.domain.transfers.model import AWAITING_SOURCE, BY_TARGET, ORDINARY, START, Transfer, TransferStep
@@ -107,6 +108,8 @@ MUTATIONS: dict[str, Row] = {
     # The member sees their own transfer, then WITHDRAW_NOT_ALLOWED; 转入 was started by the lead (TRF-5).
     "withdrawTransfer": Row({"transferId": "@transfer"}, allowed=ADMINS | {"member"}),
     "batchTransfer": Row({"memberIds": ["@target"], "targetBranchId": "@second_branch", "reason": "其他"}),
+    # X-2: the world's message is to 某大学团委's admins; an admin above it is not told of it (decision 0061).
+    "markMessagesRead": Row({"messageIds": ["@message"]}, allowed=frozenset({"in_scope"})),
     # Past scope, an admin's PDF is no workbook (IMPORT_FILE_UNREADABLE): no import job starts.
     "importMembers": Row({"orgId": "@branch", "file": FILE}),
     "createImportTemplate": Row({"orgId": "@committee"}),
@@ -137,7 +140,7 @@ SELECTIONS = {"me": "{ mustChangePassword }", "viewer": "{ mustChangePassword }"
               "transferTargets": "{ fullName }", "search": "{ members { id } organizations { id } tooMany }",
               "importJob": "{ id }"}
 TYPES = {"target": "Member", "in_scope": "Member", "reporter": "Member", "migration": "OrganizationMigration",
-         "release": "NumberRelease", "transfer": "Transfer", "import_job": "ImportJob"}
+         "release": "NumberRelease", "transfer": "Transfer", "import_job": "ImportJob", "message": "SystemMessage"}
 
 
 def test_every_mutation_and_query_has_a_row_ACC4():
@@ -219,6 +222,9 @@ async def world(client, root, uow, hasher, clock, settings):
                                             status_after=AWAITING_SOURCE, actor_id=people["lead"].id))
         uow.audit.add(AuditEntry(at=now, actor_member_id=people["in_scope"].id, action="updateOrganization",
                                  subject=f"Organization:{committee.id}"))
+        message = SystemMessage(created_at=now, kind="TRANSFER_RETURNED", name="王芳", title="组织关系转接已退回",
+                                body="王芳转往某学院团委的组织关系转接已被退回。", org_id=committee.id)
+        uow.messages.add(message)
         await uow.commit()
     ids = {"committee": committee, "second_committee": second, "branch": branch, "second_branch": second_branch}
     real = {k: encode_id("Organization", v.id) for k, v in ids.items()}
@@ -226,7 +232,7 @@ async def world(client, root, uow, hasher, clock, settings):
              "reporter": encode_id("Member", reporter.id),
              "migration": encode_id("OrganizationMigration", migration.id),
              "release": encode_id("NumberRelease", release.id), "target_id_number": target.id_number,
-             "transfer": encode_id("Transfer", transfer.id)}
+             "transfer": encode_id("Transfer", transfer.id), "message": encode_id("SystemMessage", message.id)}
     missing = {k: encode_id(TYPES.get(k, "Organization"), MISSING) for k in real}
     missing["target_id_number"] = "110101200001010011"
     tokens: dict[str, str | None] = {"anonymous": None}

@@ -39,6 +39,8 @@ from zhtj.graphql.membership.mutations import MembershipMutation
 from zhtj.graphql.membership.self_report import SelfReportMutation
 from zhtj.graphql.membership.types import MemberType, SelfReportBranch
 from zhtj.graphql.membership.verification import VerificationMutation
+from zhtj.graphql.messages.mutations import MessageMutation
+from zhtj.graphql.messages.types import SystemMessageType
 from zhtj.graphql.numbering.archives import ArchiveMutation
 from zhtj.graphql.numbering.mutations import NumberingMutation
 from zhtj.graphql.numbering.types import NumberReleaseType, SegmentType
@@ -61,7 +63,7 @@ from zhtj.infrastructure.metrics import UNNAMED
 NODE_TYPES: dict[str, type[Any]] = {
     "Organization": OrganizationType, "Member": MemberType, "OrganizationMigration": MigrationType,
     "NumberSegment": SegmentType, "NumberRelease": NumberReleaseType, "Viewer": ViewerType,
-    "SelfReportBranch": SelfReportBranch, "Transfer": TransferType}
+    "SelfReportBranch": SelfReportBranch, "Transfer": TransferType, "SystemMessage": SystemMessageType}
 
 
 @strawberry.type
@@ -105,7 +107,7 @@ class Query(IdentityQuery, OrganizationQuery, MigrationQuery, TransferQuery, Ope
 class Mutation(
     IdentityMutation, PasswordResetMutation, AdminMutation, OrganizationMutation, MigrationMutation,
     MembershipMutation, SelfReportMutation, VerificationMutation, NumberingMutation, ArchiveMutation,
-    TransferMutation, GraduationMutation, ImportMutation,
+    TransferMutation, GraduationMutation, ImportMutation, MessageMutation,
 ):
     pass
 

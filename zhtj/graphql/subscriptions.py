@@ -24,8 +24,8 @@ TICK_SECONDS = 10.0  # how often a stream looks again; a multi-process service h
 ENDED_MESSAGE = "登录已失效，请重新登录后再订阅"
 
 
-@strawberry.type(description="待办: what waits for the viewer's decision in the orgs they administer, counted as "
-                             "the operation center (X-2) lists it.")
+@strawberry.type(description="待办: what waits for the viewer's decision in the orgs they administer, and their "
+                             "unread system messages, counted as the operation center (X-2) lists them.")
 class PendingWork:
     self_reports_to_review: int = strawberry.field(
         description="团员报到 waiting for review (MEM-14, not yet 30 days old) in the branches at or below the "
@@ -36,6 +36,8 @@ class PendingWork:
         description="组织关系转接 whose current step the viewer may take (TRF-1..6, not past 10 days).")
     migrations_to_review: int = strawberry.field(description="组织迁移 (ORG-10) waiting at the viewer's step.")
     archives_to_review: int = strawberry.field(description="电子档案 (NUM-6) and replacements waiting for review.")
+    unread_messages: int = strawberry.field(
+        description="未读系统消息 (X-2): to the viewer, or to an org they are admin of.")
     total: int = strawberry.field(description="待办总数: all of them, operationCenter's totalCount.")
 
 
@@ -45,7 +47,7 @@ async def pending_work(ctx: Context, viewer: Viewer) -> PendingWork:
     return PendingWork(self_reports_to_review=counts["SELF_REPORT"],
                        number_releases_to_review=counts["NUMBER_RELEASE"], transfers_to_act_on=counts["TRANSFER"],
                        migrations_to_review=counts["MIGRATION"], archives_to_review=counts["ARCHIVE_REVIEW"],
-                       total=sum(counts.values()))
+                       unread_messages=counts["MESSAGE"], total=sum(counts.values()))
 
 
 async def _still_signed_in(ctx: Context) -> Viewer:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhtj.domain.identity.model import Account, AdminCode, AuthToken, LoginThrottle, OrgAdmin, PasswordResetCode
 from zhtj.domain.membership import verification
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
+from zhtj.domain.messages.model import SystemMessage
 from zhtj.domain.numbering.model import RELEASE_PENDING, Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration, subtree_bounds
 from zhtj.domain.shared import values
@@ -28,15 +29,18 @@ from zhtj.infrastructure.tables.schema import (
     login_throttles,
     member_archives,
     members,
+    message_reads,
     number_releases,
     number_segments,
     org_admins,
     org_migrations,
     organizations,
     password_reset_codes,
+    system_messages,
     transfer_steps,
     transfers,
 )
+from zhtj.infrastructure.tables.types import UtcDateTime
 
 orgs = organizations.c
 
@@ -499,3 +503,46 @@ class SqlJobRuns(_Repository):
             insert(job_runs).values(name=name, period=period, ran_at=at, detail=detail)
             .on_conflict_do_nothing(index_elements=["name", "period"]))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlMessages(_Repository):
+    """System messages (X-2); read state is a row per reader in message_reads, written once."""
+
+    async def get(self, message_id: int) -> SystemMessage | None:
+        return await self.session.get(SystemMessage, message_id)
+
+    def _insert(self):  # type: ignore[no-untyped-def]
+        bind = self.session.bind
+        return postgresql_insert if bind is not None and bind.dialect.name == "postgresql" else sqlite_insert
+
+    async def mark_read(self, message_ids: Sequence[int], member_id: int, at: datetime) -> int:
+        if not message_ids:
+            return 0
+        result = await self.session.execute(
+            self._insert()(message_reads).values([{"message_id": i, "member_id": member_id, "read_at": at}
+                                                   for i in message_ids])
+            .on_conflict_do_nothing(index_elements=["message_id", "member_id"]))
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+    async def mark_all_read(self, member_id: int, org_ids: Sequence[int], at: datetime) -> int:
+        s, r = system_messages.c, message_reads.c
+        to_me = s.member_id == member_id
+        unread = (select(s.id, literal(member_id), literal(at, UtcDateTime()))
+                  .where(to_me | s.org_id.in_(org_ids) if org_ids else to_me,
+                         ~exists().where(r.message_id == s.id, r.member_id == member_id)))
+        result = await self.session.execute(
+            self._insert()(message_reads).from_select(["message_id", "member_id", "read_at"], unread)
+            .on_conflict_do_nothing(index_elements=["message_id", "member_id"]))
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+    async def to_graduates_of(self, branch_ids: Sequence[int], message: SystemMessage) -> int:
+        if not branch_ids:
+            return 0
+        m = members.c
+        rows = select(literal(message.created_at, UtcDateTime()), literal(message.kind), m.id, m.name,
+                      literal(message.title), literal(message.body), literal("Member"), m.id) \
+            .where(m.branch_id.in_(branch_ids), m.status == ACTIVE, m.graduate.is_(True))
+        result = await self.session.execute(
+            system_messages.insert().from_select(
+                ["created_at", "kind", "member_id", "name", "title", "body", "item_type", "item_id"], rows))
+        return result.rowcount  # type: ignore[attr-defined,no-any-return]

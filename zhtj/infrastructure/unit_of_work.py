@@ -17,6 +17,7 @@ from zhtj.infrastructure.repositories import (
     SqlAudit,
     SqlJobRuns,
     SqlMembers,
+    SqlMessages,
     SqlMigrations,
     SqlOrganizations,
     SqlReleases,
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(session)
         self.transfers = SqlTransfers(session)
         self.job_runs = SqlJobRuns(session)
+        self.messages = SqlMessages(session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

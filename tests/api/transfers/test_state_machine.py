@@ -156,7 +156,7 @@ async def test_trf3_form_problems_come_together_and_only_committees_or_branches_
     same = await call(client, START, {"memberId": mid(t.ming), "targetOrgId": oid(t.class1), "reason": "其他"})
     assert codes(same) == ["TARGET_IS_SOURCE"]
     unemployed = await call(client, START, {"memberId": mid(t.ming), "targetOrgId": oid(t.class2), "reason": "未就业"})
-    assert [(e["code"], e["rule"]) for e in unemployed["errors"]] == [("REASON_NOT_ALLOWED", "TRF-9")]
+    assert [(e["code"], e["rule"]) for e in unemployed["errors"]] == [("HOUSEHOLD_TOWN_REQUIRED", "TRF-9")]
 
 
 DELETE = """mutation($input: DeleteMemberInput!) { deleteMember(input: $input) { deletedId errors { code rule } } }"""

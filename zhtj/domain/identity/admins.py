@@ -20,6 +20,8 @@ from zhtj.domain.identity.services import Viewer, count_failure, seconds_blocked
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership import rules as member_rules
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
+from zhtj.domain.messages import model as message_kinds
+from zhtj.domain.messages import services as messages
 from zhtj.domain.organization import rules as org_rules
 from zhtj.domain.organization.model import Organization, is_within
 from zhtj.domain.shared import values
@@ -229,6 +231,10 @@ async def register_admin(
     uow.admins.add(OrgAdmin(org_id=org.id or 0, member_id=person.id, granted_at=now, granted_by=issued.issued_by))
     issued.used_at, issued.used_by = now, person.id
     audit.record(uow, clock, person.id, "registerAdmin", org, f"Member:{person.id}")
+    # X-2 (decision 0024): the code was the approval, so nothing waits; the issuing side is told it was used.
+    messages.to_orgs(uow, clock, (org.parent_id,), kind=message_kinds.ADMIN_REGISTERED, name=org.full_name,
+                     title="管理员注册码已使用", body=f"{name}已使用注册码注册为{org.full_name}的管理员。",
+                     item=("Organization", org.id))
     await uow.commit()
     return person, org
 

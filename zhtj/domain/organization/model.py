@@ -51,6 +51,7 @@ class Organization:
     sort_order: int = 0
     category_changed: bool = False
     created_at: datetime | None = None
+    floating: bool = False  # 流动团支部 (TRF-9): a branch of a town or street for members whose employer has no org
     id: int | None = field(default=None)
 
     @property

@@ -23,7 +23,8 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:(?:-|转)\d{1,6})?")  # 010-12345678, 0755-1234567-801
 SCHOOL_CODE = re.compile(r"\d{10}")  # 学校标识码 of the Ministry of Education
 FIELD = {"short_name": "shortName", "full_name": "fullName", "category": "category", "industry": "industry",
-         "contact_phone": "contactPhone", "school_code": "schoolCode", "graduation_date": "graduationDate"}
+         "contact_phone": "contactPhone", "school_code": "schoolCode", "graduation_date": "graduationDate",
+         "floating": "floating"}
 LOCKED_FIELDS = ("short_name", "full_name", "category", "industry")
 
 
@@ -175,6 +176,8 @@ def edit_problems(org: Organization, changes: Mapping[str, object], *, editor_is
     elif after.school_code and ("category" in changed or "industry" in changed) and not _school_code_fits(after):
         problems.append(Problem("SCHOOL_CODE_STILL_SET", "请先清除学校机构编号，再修改组织类别或所属行业",
                                 "industry" if "industry" in changed else "category", "ORG-5"))
+    if after.floating and ("floating" in changed or "category" in changed):
+        problems += floating_problems(after.category, True)
     if "graduation_date" in changed and not editor_is_parent_admin_or_above:
         problems.append(graduation_by_parent_only())
     elif "graduation_date" in changed or (after.graduation_date and ("category" in changed or "industry" in changed)):
@@ -369,3 +372,12 @@ def migration_problems(org: Organization, new_parent: Organization, *, actor_is_
     if province_after != org.province_id() and not actor_is_root_admin:
         problems.append(Problem("CROSS_PROVINCE_MOVE", "跨省迁移只能由团中央管理员办理", field, "ORG-10"))
     return problems
+
+
+# TRF-9
+def floating_problems(category: str, floating: bool | None) -> list[Problem]:
+    """流动团支部 (TRF-9): a 团支部 of a town or street (or a park, 001 Q56) that takes members whose employer has
+    no league org; only a 团支部 can be one."""
+    if floating and category != v.BRANCH:
+        return [Problem("FLOATING_NOT_BRANCH", "只有团支部可以设为流动团支部", "floating", "TRF-9")]
+    return []

@@ -25,6 +25,7 @@ async def _ancestors(uow: UnitOfWork, org: Organization) -> list[Organization]:
 async def create_organization(
     *, uow: UnitOfWork, clock: Clock, viewer: Viewer, parent_id: int | None, category: str, short_name: str,
     full_name: str, industry: str | None = None, contact_phone: str | None = None, school_code: str | None = None,
+    floating: bool = False,
 ) -> Organization:
     """ORG-1/2/3/5: a new org under one the viewer administers; every problem of the form at once."""
     problems = Problems()
@@ -36,12 +37,13 @@ async def create_organization(
                                   parent_category=parent.category if parent else None, industry=industry,
                                   contact_phone=contact_phone)
     problems.extend(p for p in found if parent is not None or p.field != "parentId")
+    problems.extend(rules.floating_problems(category, floating))
     full = rules.clean_name(full_name)
     if parent is not None and full and await uow.organizations.full_name_taken(parent.id or 0, full):
         problems.extend([rules.full_name_taken(full)])
     org = Organization(short_name=rules.clean_name(short_name), full_name=full, category=category,
                        industry=industry, contact_phone=_blank_to_none(contact_phone),
-                       school_code=_blank_to_none(school_code), created_at=clock.now())
+                       school_code=_blank_to_none(school_code), created_at=clock.now(), floating=bool(floating))
     if org.school_code:  # with the parent unknown, the code's own format and fit are still checked
         codes = [a.school_code for a in [*await _ancestors(uow, parent), parent]] if parent is not None else []
         problems.extend(rules.school_code_problems(org, org.school_code, codes))

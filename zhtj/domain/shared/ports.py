@@ -17,6 +17,7 @@ from zhtj.domain.identity.model import (
     PasswordResetCode,
 )
 from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.messages.model import SystemMessage
 from zhtj.domain.numbering.model import Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration
 from zhtj.domain.transfers.model import Transfer, TransferStep
@@ -235,6 +236,21 @@ class JobRunRepository(Protocol):
         """Records that the job ran for the period; False if it already had (then it must do nothing)."""
 
 
+class MessageRepository(Protocol):
+    """System messages (X-2) and who read them."""
+
+    def add(self, message: SystemMessage) -> None: ...
+    async def get(self, message_id: int) -> SystemMessage | None: ...
+    async def mark_read(self, message_ids: Sequence[int], member_id: int, at: datetime) -> int:
+        """Records that the person read these messages (those already read stay as they were); how many became
+        read."""
+    async def mark_all_read(self, member_id: int, org_ids: Sequence[int], at: datetime) -> int:
+        """Every message to the person or to these orgs that they have not read, read now; how many."""
+    async def to_graduates_of(self, branch_ids: Sequence[int], message: SystemMessage) -> int:
+        """One copy of `message` to each member flagged graduate in these branches, with their own name and their
+        Member as the item (ORG-11); how many."""
+
+
 class AuditLog(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
 
@@ -256,6 +272,7 @@ class UnitOfWork(Protocol):
     archives: ArchiveRepository
     transfers: TransferRepository
     job_runs: JobRunRepository
+    messages: MessageRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

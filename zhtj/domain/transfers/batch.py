@@ -14,7 +14,7 @@ from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock
 from zhtj.domain.shared.errors import DomainError, NotFound, Problem
 from zhtj.domain.shared.ports import UnitOfWork
-from zhtj.domain.transfers import rules
+from zhtj.domain.transfers import notices, rules
 from zhtj.domain.transfers.model import BATCH, BY_SOURCE, COMPLETED, START, Transfer, TransferStep
 
 MEMBER_ORGS = (values.BRANCH, values.GRADUATE_ORG)
@@ -68,6 +68,7 @@ async def batch_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
         uow.transfers.add_step(TransferStep(transfer_id=transfer.id, at=now, action=START, status_after=COMPLETED,
                                             actor_id=viewer.member.id, note="批量转接"))
         member.branch_id, member.updated_at = target.id, now
+        await notices.transfer_ended(uow, clock, transfer)
         audit.record(uow, clock, viewer.member.id, "batchTransfer", member, f"Transfer:{transfer.id}")
         done.append(transfer)
     await uow.commit()

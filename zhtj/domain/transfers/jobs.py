@@ -10,6 +10,7 @@ from datetime import date
 from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock, today
 from zhtj.domain.shared.ports import UnitOfWork
+from zhtj.domain.transfers import notices
 from zhtj.domain.transfers.services import expire_overdue
 
 GRADUATION_JOB = "graduation-switch"
@@ -43,6 +44,7 @@ async def graduation_switch(*, uow: UnitOfWork, clock: Clock,
     for org in branches:
         org.category = values.GRADUATE_ORG
     flagged = await uow.members.flag_graduates([o.id for o in branches if o.id is not None])
+    await notices.graduation_switched(uow, clock, branches, day.year)
     await uow.commit()
     return len(branches), flagged
 

@@ -49,6 +49,10 @@ class Transfer:
     source_name: str = ""  # the source branch's full name when started: the history outlives deleted orgs
     remark: str | None = None  # TRF-6: where the member goes
     finished_at: datetime | None = None
+    employed: bool | None = None  # TRF-9: the starter's statement; None when none was given
+    employer_name: str | None = None
+    workplace_town: str | None = None
+    household_town: str | None = None
     id: int | None = field(default=None)
 
     @property

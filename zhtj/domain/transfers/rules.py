@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from zhtj.domain.shared import values
@@ -34,9 +36,9 @@ def may_withdraw_in(status: str) -> bool:
 
 
 def form_problems(*, reason: str | None, remark: str | None, special: bool, external_system: str | None,
-                  target_name: str | None, has_target_org: bool, graduate: bool) -> list[Problem]:
-    """TRF-3, 6, 7, 9: one destination (a target org, 特殊单位, or another system by its full name), a reason from
-    the list, a remark for special units; 未就业 only for graduates (TRF-9 decided)."""
+                  target_name: str | None, has_target_org: bool) -> list[Problem]:
+    """TRF-3, 6, 7: one destination (a target org, 特殊单位, or another system by its full name), a reason from
+    the list, a remark for special units. TRF-9 is destination_problems and routing_problems."""
     problems = []
     chosen = sum((has_target_org, special, bool((external_system or "").strip())))
     if chosen != 1:
@@ -44,8 +46,6 @@ def form_problems(*, reason: str | None, remark: str | None, special: bool, exte
                                 "targetOrgId", "TRF-3"))
     if reason not in values.TRANSFER_REASONS:
         problems.append(Problem("REASON_INVALID", "请选择转接原因", "reason", "TRF-2"))
-    elif reason == UNEMPLOYED and not graduate:
-        problems.append(Problem("REASON_NOT_ALLOWED", "“未就业”原因仅适用于毕业生", "reason", "TRF-9"))
     remark = (remark or "").strip()
     if special and not remark:
         problems.append(Problem("REMARK_REQUIRED", "转往特殊单位请在备注中填写去向", "remark", "TRF-6"))
@@ -75,4 +75,106 @@ def reason_text_problems(reason: str | None, field: str = "reason", rule: str = 
         return [Problem("REASON_REQUIRED", "请填写退回原因", field, rule)]
     if len(text) > REMARK_MAX:
         return [Problem("REASON_TOO_LONG", f"退回原因不能超过{REMARK_MAX}个字", field, rule)]
+    return []
+
+
+# TRF-9 (decision 0060)
+EMPLOYER_MAX = 100
+TOWN_MAX = 50
+TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木")  # 乡镇街道 (民族乡 ends with 乡)
+WORKPLACE_SUFFIXES = (*TOWN_SUFFIXES, "园区")  # 001 Q56: a large park's 团工委 may keep such a branch too
+WORKPLACE_TOWN = "工作单位所在地乡镇街道"
+NOT_UNEMPLOYED = "已落实工作单位的毕业生不能选择“未就业”将组织关系转往户籍地"
+NOT_EMPLOYER = "转入组织须为工作单位的团组织；工作单位未建立团组织的，请转入工作单位所在地乡镇街道的流动团支部"
+NOT_THIS_TOWN = "流动团支部只接收在本乡镇街道工作、单位尚未建立团组织的毕业生"
+NOT_HOUSEHOLD = "选择“未就业”只能将组织关系转往户籍所在地乡镇街道的团组织"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """去向说明 (TRF-9), as the starter states it: employed (含自主创业) at `employer_name`, whose workplace lies
+    in `workplace_town` (needed when the employer has no league org and the target is that town's 流动团支部);
+    or not employed, with the household town (户籍所在地乡镇街道) that 未就业 may send the member to."""
+
+    employed: bool
+    employer_name: str | None = None
+    workplace_town: str | None = None
+    household_town: str | None = None
+
+    def cleaned(self) -> Destination:
+        def clean(text: str | None) -> str | None:
+            return "".join((text or "").split()) or None
+        if self.employed:
+            return Destination(True, clean(self.employer_name), clean(self.workplace_town), None)
+        return Destination(False, None, None, clean(self.household_town))
+
+
+def _town_problems(town: str | None, field: str, suffixes: Sequence[str], what: str) -> list[Problem]:
+    code = "WORKPLACE_TOWN" if field == "workplaceTown" else "HOUSEHOLD_TOWN"
+    if not town:
+        return [Problem(f"{code}_REQUIRED", f"请填写{what}", field, "TRF-9")]
+    if len(town) > TOWN_MAX:
+        return [Problem(f"{code}_TOO_LONG", f"{what}不能超过{TOWN_MAX}个字", field, "TRF-9")]
+    if len(town) < 2 or not town.endswith(tuple(suffixes)):
+        ends = "、".join(suffixes)
+        return [Problem(f"{code}_INVALID", f"{what}须为乡镇街道的名称（以{ends}结尾）", field, "TRF-9")]
+    return []
+
+
+def destination_problems(destination: Destination | None, *, reason: str | None, graduate: bool,
+                         in_system: bool) -> list[Problem]:
+    """TRF-9, the statement itself: a graduate moving inside this system says whether they are employed; 未就业
+    says "not employed" and names the household town (001 Q62, Q66: for a graduate, and for anyone who left a
+    job); an employed graduate cannot choose 未就业; an employed one names the employer."""
+    problems = []
+    dest = destination.cleaned() if destination is not None else None
+    if dest is None:
+        if reason == UNEMPLOYED:
+            problems.append(Problem("HOUSEHOLD_TOWN_REQUIRED", "选择“未就业”请填写户籍所在地乡镇街道", "householdTown",
+                                    "TRF-9"))
+        elif graduate and in_system:
+            problems.append(Problem("EMPLOYMENT_REQUIRED", "毕业生转接请说明就业去向（已就业或未就业）", "employment",
+                                    "TRF-9"))
+        return problems
+    if dest.employed:
+        if reason == UNEMPLOYED:
+            problems.append(Problem("REASON_NOT_ALLOWED", NOT_UNEMPLOYED, "reason", "TRF-9"))
+        if not dest.employer_name or len(dest.employer_name) < 2:
+            problems.append(Problem("EMPLOYER_NAME_REQUIRED", "请填写工作单位名称", "employerName", "TRF-9"))
+        elif len(dest.employer_name) > EMPLOYER_MAX:
+            problems.append(Problem("EMPLOYER_NAME_TOO_LONG", f"工作单位名称不能超过{EMPLOYER_MAX}个字", "employerName",
+                                    "TRF-9"))
+        if dest.workplace_town is not None:
+            problems += _town_problems(dest.workplace_town, "workplaceTown", WORKPLACE_SUFFIXES, WORKPLACE_TOWN)
+    elif reason == UNEMPLOYED or dest.household_town is not None:
+        problems += _town_problems(dest.household_town, "householdTown", TOWN_SUFFIXES, "户籍所在地乡镇街道")
+    return problems
+
+
+def routing_problems(destination: Destination | None, *, reason: str | None, graduate: bool, target_floating: bool,
+                     floating_names: Sequence[str], chain_names: Sequence[str]) -> list[Problem]:
+    """TRF-9, the target inside this system, once the statement holds. `chain_names`: the full names of the
+    target and of the orgs above it up to the first leading body (the employer's, or the town's, own league
+    structure); `floating_names`: the target 流动团支部's full name and its parent's (the town or street that keeps
+    it). An employed graduate goes to the employer's org, or where it has none to the 流动团支部 of the
+    workplace's town (001 Q62, Q63: a 流动团支部 takes no graduate employed elsewhere); 未就业 goes to the
+    household town's org."""
+    dest = destination.cleaned() if destination is not None else None
+    if dest is None:
+        return []
+    if dest.employed and graduate:
+        if target_floating:
+            town = dest.workplace_town
+            if town is None:
+                return [Problem("WORKPLACE_TOWN_REQUIRED", f"转入流动团支部请填写{WORKPLACE_TOWN}", "workplaceTown",
+                                "TRF-9")]
+            if not any(town in name for name in floating_names):
+                return [Problem("WORKPLACE_TOWN_MISMATCH", NOT_THIS_TOWN, "targetOrgId", "TRF-9")]
+            return []
+        if dest.employer_name and not any(dest.employer_name in name for name in chain_names):
+            return [Problem("EMPLOYER_ORG_MISMATCH", NOT_EMPLOYER, "targetOrgId", "TRF-9")]
+    elif not dest.employed and reason == UNEMPLOYED:
+        town = dest.household_town
+        if town and not any(town in name for name in chain_names):
+            return [Problem("HOUSEHOLD_TOWN_MISMATCH", NOT_HOUSEHOLD, "targetOrgId", "TRF-9")]
     return []

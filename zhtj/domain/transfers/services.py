@@ -15,7 +15,7 @@ from zhtj.domain.shared import values
 from zhtj.domain.shared.clock import Clock
 from zhtj.domain.shared.errors import DomainError, NotFound, Problem
 from zhtj.domain.shared.ports import UnitOfWork
-from zhtj.domain.transfers import rules
+from zhtj.domain.transfers import notices, rules
 from zhtj.domain.transfers.model import (
     APPROVE,
     ASSIGN,
@@ -101,10 +101,12 @@ async def _member_and_side(uow: UnitOfWork, viewer: Viewer, member_id: int | Non
 async def start_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, member_id: int | None = None,
                          name: str | None = None, id_number: str | None = None, target_org_id: int | None = None,
                          external_system: str | None = None, target_name: str | None = None, special: bool = False,
-                         reason: str | None = None, remark: str | None = None) -> Transfer:
+                         reason: str | None = None, remark: str | None = None,
+                         destination: rules.Destination | None = None) -> Transfer:
     """发起转接 (TRF-1..3, 6..9). Scope first: the member (or, for 转入, the target) must be the viewer's to name;
-    only then is the form read. One running transfer per member: checked here with the member's row locked,
-    and held by the database's partial unique index whatever happens (TRF-1)."""
+    only then is the form read (TRF-9: the stated destination, then the target against it). One running
+    transfer per member: checked here with the member's row locked, and held by the database's partial unique
+    index whatever happens (TRF-1)."""
     inbound = member_id is None
     target = await administered_org(uow, viewer, target_org_id, "targetOrgId") if inbound else None
     member, side = await _member_and_side(uow, viewer, member_id, name, id_number, target, clock)
@@ -115,8 +117,9 @@ async def start_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
         if target is None:
             raise NotFound("targetOrgId", "组织")
     problems = rules.form_problems(reason=reason, remark=remark, special=special, external_system=external_system,
-                                   target_name=target_name, has_target_org=target_org_id is not None,
-                                   graduate=member.graduate)
+                                   target_name=target_name, has_target_org=target_org_id is not None)
+    in_system = target_org_id is not None
+    problems += rules.destination_problems(destination, reason=reason, graduate=member.graduate, in_system=in_system)
     if member.branch_id is None or member.status != ACTIVE:
         problems.append(Problem("MEMBER_NOT_IN_BRANCH", "该人员不在团支部中，不能办理组织关系转接", "memberId",
                                 "TRF-1"))
@@ -126,6 +129,8 @@ async def start_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
     elif target is not None and target.id == member.branch_id:
         problems.append(Problem("TARGET_IS_SOURCE", "转入组织不能是该团员当前所在团支部", "targetOrgId",
                                 "TRF-3"))
+    elif target is not None and not problems:
+        problems += await _routing_problems(uow, destination, reason, member.graduate, target)
     kind = SPECIAL if special else EXTERNAL if (external_system or "").strip() else ORDINARY
     if kind == EXTERNAL and rules.needs_archive(member.join_date):
         archive = await uow.archives.of_member(member.id)
@@ -149,6 +154,10 @@ async def start_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
                         external_system=(external_system or "").strip() or None,
                         target_name=target.full_name if target else (target_name or "").strip() or None,
                         source_name=source.full_name if source else "", remark=(remark or "").strip() or None)
+    if destination is not None:
+        stated = destination.cleaned()
+        transfer.employed, transfer.employer_name = stated.employed, stated.employer_name
+        transfer.workplace_town, transfer.household_town = stated.workplace_town, stated.household_town
     transfer.status, transfer.step_org_id = AWAITING_SOURCE, member.branch_id
     uow.transfers.add(transfer)
     await uow.flush()
@@ -157,6 +166,22 @@ async def start_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, membe
     audit.record(uow, clock, viewer.member.id, "startTransfer", member, f"Transfer:{transfer.id} {kind}")
     await uow.commit()
     return transfer
+
+
+async def _routing_problems(uow: UnitOfWork, destination: rules.Destination | None, reason: str | None,
+                            graduate: bool, target: Organization) -> list[Problem]:
+    """TRF-9 against the chosen target: its own name and those above it up to the first leading body, and for a
+    流动团支部 the name of the town or street that keeps it. Read only once the form is otherwise right."""
+    ancestors = await uow.organizations.get_many(target.ancestor_ids())
+    chain = [target.full_name]
+    for org in sorted(ancestors, key=lambda o: -o.depth):
+        if org.category == values.LEADING_BODY:
+            break
+        chain.append(org.full_name)
+    parent = next((o for o in ancestors if o.id == target.parent_id), None)
+    floating = [target.full_name, *([parent.full_name] if parent else [])]
+    return rules.routing_problems(destination, reason=reason, graduate=graduate, target_floating=target.floating,
+                                  floating_names=floating, chain_names=chain)
 
 
 async def _next_step(uow: UnitOfWork, transfer: Transfer) -> tuple[str, int | None]:
@@ -221,6 +246,8 @@ async def _complete(uow: UnitOfWork, clock: Clock, transfer: Transfer, action: s
     member.updated_at = clock.now()
     transfer.status, transfer.step_org_id, transfer.finished_at = COMPLETED, None, clock.now()
     _step(uow, clock, transfer, action, actor, note)
+    landed = await uow.organizations.get(transfer.target_branch_id) if transfer.target_branch_id else None
+    await notices.transfer_ended(uow, clock, transfer, note=landed.full_name if landed else None)
 
 
 async def approve_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, transfer_id: int | None,
@@ -258,8 +285,10 @@ async def return_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, tran
     problems = rules.reason_text_problems(reason)
     if problems:
         raise DomainError(problems)
+    step_org_id = transfer.step_org_id
     transfer.status, transfer.step_org_id, transfer.finished_at = RETURNED, None, clock.now()
     _step(uow, clock, transfer, RETURN, viewer.member.id, (reason or "").strip())
+    await notices.transfer_ended(uow, clock, transfer, step_org_id=step_org_id, note=(reason or "").strip())
     await _audit(uow, clock, viewer, transfer, "returnTransfer")
     await uow.commit()
     return transfer
@@ -280,16 +309,20 @@ async def withdraw_transfer(*, uow: UnitOfWork, clock: Clock, viewer: Viewer, tr
         raise DomainError.of("TRANSFER_EXPIRED", "该转接超过10天未处理，已自动终止", "transferId", "TRF-5")
     if not rules.may_withdraw_in(status):
         raise DomainError.of("WITHDRAW_TOO_LATE", "转接已审批完成或已办结，不能撤销", "transferId", "TRF-5")
+    step_org_id = transfer.step_org_id
     transfer.status, transfer.step_org_id, transfer.finished_at = WITHDRAWN, None, clock.now()
     _step(uow, clock, transfer, WITHDRAW, viewer.member.id)
+    await notices.transfer_ended(uow, clock, transfer, step_org_id=step_org_id)
     await _audit(uow, clock, viewer, transfer, "withdrawTransfer")
     await uow.commit()
     return transfer
 
 
 async def _expire(uow: UnitOfWork, clock: Clock, transfer: Transfer) -> None:
+    step_org_id = transfer.step_org_id
     transfer.status, transfer.step_org_id, transfer.finished_at = EXPIRED, None, clock.now()
     _step(uow, clock, transfer, EXPIRE, None, "超过10天未处理，自动终止")
+    await notices.transfer_ended(uow, clock, transfer, step_org_id=step_org_id)
 
 
 async def expire_overdue(*, uow: UnitOfWork, clock: Clock, limit: int = 500) -> int:

@@ -29,6 +29,9 @@ class CreateOrganizationInput:
     industry: str | None = strawberry.field(default=None, description="单位所属行业类别 (valueLists.industries).")
     contact_phone: str | None = None
     school_code: str | None = strawberry.field(default=None, description="学校标识码, 10 digits (ORG-5).")
+    floating: bool | None = strawberry.field(default=False, description="流动团支部 (TRF-9): a 团支部 of a town or "
+                                                                        "street for members whose employer has no "
+                                                                        "league org.")
 
 
 @strawberry.input(description="ORG-4: only the fields given change; null clears an optional field.")
@@ -41,6 +44,8 @@ class UpdateOrganizationInput:
     contact_phone: str | None = strawberry.UNSET
     school_code: str | None = strawberry.UNSET
     graduation_date: date | None = strawberry.UNSET
+    floating: bool | None = strawberry.field(default=strawberry.UNSET, description="流动团支部 (TRF-9): only a "
+                                                                                  "团支部.")
 
 
 @strawberry.type
@@ -115,7 +120,8 @@ class OrganizationMutation:
         org, errors = await perform(info, lambda uow: services.create_organization(
             uow=uow, clock=ctx.clock, viewer=viewer, parent_id=decode_id(input.parent_id, ORG),
             category=input.category, short_name=input.short_name, full_name=input.full_name,
-            industry=input.industry, contact_phone=input.contact_phone, school_code=input.school_code))
+            industry=input.industry, contact_phone=input.contact_phone, school_code=input.school_code,
+            floating=bool(input.floating)))
         return _org_payload(org, errors)
 
     @strawberry.mutation(description="修改组织信息 (ORG-4).")
@@ -123,8 +129,11 @@ class OrganizationMutation:
                                   input: UpdateOrganizationInput) -> OrganizationPayload:
         ctx = info.context
         viewer = ctx.require_viewer()
-        fields = ("short_name", "full_name", "category", "industry", "contact_phone", "school_code", "graduation_date")
+        fields = ("short_name", "full_name", "category", "industry", "contact_phone", "school_code", "graduation_date",
+                  "floating")
         changes = {f: getattr(input, f) for f in fields if getattr(input, f) is not strawberry.UNSET}
+        if changes.get("floating", False) is None:
+            changes["floating"] = False
         org, errors = await perform(info, lambda uow: services.update_organization(
             uow=uow, clock=ctx.clock, viewer=viewer, org_id=decode_id(input.id, ORG), changes=changes))
         return _org_payload(org, errors)

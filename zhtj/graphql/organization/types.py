@@ -67,6 +67,11 @@ class OrganizationType(relay.Node):
             graduation_date=org.graduation_date, depth=org.depth, _org=org,
         )
 
+    @strawberry.field(description="流动团支部 (TRF-9): a 团支部 of a town or street that takes members whose employer "
+                                  "has no league org.")
+    def floating(self) -> bool:
+        return self._org.floating
+
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: list[str], required: bool = False

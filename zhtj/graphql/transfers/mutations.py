@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from zhtj.domain.transfers import batch, services
+from zhtj.domain.transfers import batch, rules, services
 from zhtj.domain.transfers.model import Transfer
 from zhtj.graphql.context import Context
 from zhtj.graphql.errors import UserError
@@ -17,6 +17,22 @@ from zhtj.graphql.mutation import perform
 from zhtj.graphql.transfers.types import TransferType
 
 ORG, TRANSFER = "Organization", "Transfer"
+
+
+@strawberry.input(description="去向说明 (TRF-9): where the member goes and why. A graduate moving inside this system "
+                              "must give it. Employed (含自主创业): `employerName`, and the target must be the "
+                              "employer's league org (its name, or that of an org above it up to the first leading "
+                              "body, holds employerName) or, where the employer has none, the 流动团支部 (see "
+                              "`transferTargets(floating: true)`) of `workplaceTown`; an employed graduate cannot "
+                              "choose 未就业. Not employed: with the reason 未就业 (for anyone, 001 Q66), "
+                              "`householdTown`, and the target must be that town's org or one under it.")
+class TransferEmploymentInput:
+    employed: bool = strawberry.field(description="已落实工作单位（含自主创业）.")
+    employer_name: str | None = strawberry.field(default=None, description="工作单位名称 (employed).")
+    workplace_town: str | None = strawberry.field(default=None, description="工作单位所在地乡镇街道 (employed, to a "
+                                                                            "流动团支部), e.g. 某某街道.")
+    household_town: str | None = strawberry.field(default=None, description="户籍所在地乡镇街道 (not employed, with "
+                                                                            "未就业), e.g. 某某镇.")
 
 
 @strawberry.input(description="发起转接 (TRF-1..3, 6..9). The member: `memberId` (the member themself, or an admin "
@@ -36,9 +52,13 @@ class StartTransferInput:
                                                                          "exactly as it is there.")
     special: bool | None = strawberry.field(default=False, description="特殊单位 (TRF-6): no target org; the "
                                                                        "provincial-level admin approves.")
-    reason: str = strawberry.field(description="转接原因 (valueLists.transferReasons); 未就业 for graduates only "
-                                               "(TRF-9).")
+    reason: str = strawberry.field(description="转接原因 (valueLists.transferReasons); 未就业 needs `employment` "
+                                               "not employed, with the household town (TRF-9).")
     remark: str | None = strawberry.field(default=None, description="备注: required for a special unit (去向).")
+    employment: TransferEmploymentInput | None = strawberry.field(default=None, description="去向说明 (TRF-9): "
+                                                                                           "required for a graduate "
+                                                                                           "moving inside this "
+                                                                                           "system, and with 未就业.")
 
 
 @strawberry.input(description="审批转接 (TRF-2, 3, 6): the current step's approver approves; a target committee's "
@@ -81,6 +101,13 @@ class BatchTransferPayload:
     errors: list[UserError]
 
 
+def _destination(given: TransferEmploymentInput | None) -> rules.Destination | None:
+    if given is None:
+        return None
+    return rules.Destination(employed=given.employed, employer_name=given.employer_name,
+                             workplace_town=given.workplace_town, household_town=given.household_town)
+
+
 def _payload(found: Transfer | None, errors: list[UserError]) -> TransferPayload:
     return TransferPayload(transfer=TransferType.from_domain(found) if found else None, errors=errors)
 
@@ -96,7 +123,7 @@ class TransferMutation:
             uow=uow, clock=ctx.clock, viewer=viewer, member_id=decode_id(input.member_id, "Member"),
             name=input.name, id_number=input.id_number, target_org_id=decode_id(input.target_org_id, ORG),
             external_system=input.external_system, target_name=input.target_name, special=bool(input.special),
-            reason=input.reason, remark=input.remark))
+            reason=input.reason, remark=input.remark, destination=_destination(input.employment)))
         return _payload(found, errors)
 
     @strawberry.mutation(description="审批转接 (TRF-2, 3, 6): approve the current step, or assign a branch.")

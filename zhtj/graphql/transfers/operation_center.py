@@ -1,6 +1,7 @@
 """操作中心 (X-2): everything waiting for the viewer, as one connection over the kinds that wait for someone:
-transfers (TRF), organization migrations (ORG-10), self-reports (MEM-14), number releases (NUM-4) and e-archive
-reviews (NUM-6); filterable by kind and time, searchable by name, oldest first."""
+transfers (TRF), organization migrations (ORG-10), self-reports (MEM-14), number releases (NUM-4), e-archive
+reviews (NUM-6) and unread system messages (to the viewer, or to an org they are admin of); filterable by kind and
+time, searchable by name, oldest first."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import and_, false, func, literal, or_, select, union_all
+from sqlalchemy import and_, exists, false, func, literal, or_, select, union_all
 from strawberry import relay
 from strawberry.types import Info
 
@@ -28,9 +29,11 @@ from zhtj.graphql.relay import Connection, cursor_time, encode_cursor, page_requ
 from zhtj.infrastructure.tables.schema import (
     member_archives,
     members,
+    message_reads,
     number_releases,
     org_migrations,
     organizations,
+    system_messages,
     transfers,
 )
 
@@ -45,12 +48,15 @@ class PendingKind(Enum):
     NUMBER_RELEASE = strawberry.enum_value("NUMBER_RELEASE", description="释放编号: a release to decide (NUM-4).")
     ARCHIVE_REVIEW = strawberry.enum_value("ARCHIVE_REVIEW", description="电子档案审核: a form or a replacement to "
                                                                          "review (NUM-6).")
+    MESSAGE = strawberry.enum_value("MESSAGE", description="系统消息: an unread message to you or to an org you are "
+                                                           "admin of (read ones too with `includeRead`); "
+                                                           "markMessagesRead reads it.")
 
 
 _TITLES = {"TRANSFER": "组织关系转接", "MIGRATION": "组织迁移", "SELF_REPORT": "团员报到",
-           "NUMBER_RELEASE": "释放编号", "ARCHIVE_REVIEW": "电子档案审核"}
+           "NUMBER_RELEASE": "释放编号", "ARCHIVE_REVIEW": "电子档案审核", "MESSAGE": "系统消息"}
 _NODES = {"TRANSFER": "Transfer", "MIGRATION": "OrganizationMigration", "SELF_REPORT": "Member",
-          "NUMBER_RELEASE": "NumberRelease", "ARCHIVE_REVIEW": "Member"}
+          "NUMBER_RELEASE": "NumberRelease", "ARCHIVE_REVIEW": "Member", "MESSAGE": "SystemMessage"}
 
 
 @strawberry.type(name="PendingItem", description="待办事项 (X-2): one item waiting for you.")
@@ -60,8 +66,9 @@ class PendingItemType:
                                                 "the submission or the upload).")
     name: str = strawberry.field(description="名称: the member's name (for a migration, the org's full name).")
     item_id: strawberry.ID = strawberry.field(description="对象 ID: the global id of what waits (a Transfer, an "
-                                                          "OrganizationMigration, a NumberRelease, or the Member of "
-                                                          "a self-report or an e-archive), for `node(id:)`.")
+                                                          "OrganizationMigration, a NumberRelease, the Member of "
+                                                          "a self-report or an e-archive, or a SystemMessage), for "
+                                                          "`node(id:)`.")
 
     @strawberry.field(description="标题: the kind and the name, in Chinese, for a list.")
     def title(self) -> str:
@@ -84,8 +91,24 @@ def _within(path: Any, paths: tuple[str, ...], *, strictly: bool = False) -> Any
     return or_(*parts) if parts else false()
 
 
-def _sources(viewer: Viewer, now: datetime) -> dict[str, Any]:
-    """One select per kind: (kind, id, at, name) of what waits for the viewer."""
+def _messages(viewer: Viewer, include_read: bool = False) -> Any:
+    """X-2: messages to the viewer and to the orgs they are admin of (not those below: decision 0061), unread by
+    them unless asked."""
+    s, r = system_messages.c, message_reads.c
+    me = viewer.member.id or 0
+    orgs = [o.id for o in viewer.admin_of]
+    cond = [or_(s.member_id == me, s.org_id.in_(orgs)) if orgs else s.member_id == me]
+    if not include_read:
+        cond.append(~exists().where(r.message_id == s.id, r.member_id == me))
+    return select(literal("MESSAGE").label("kind"), s.id.label("id"), s.created_at.label("at"),
+                  s.name.label("name")).where(*cond)
+
+
+def _sources(viewer: Viewer, now: datetime, include_read: bool = False) -> dict[str, Any]:
+    """One select per kind: (kind, id, at, name) of what waits for the viewer; messages only for one who
+    administers nothing."""
+    if not viewer.admin_paths:
+        return {"MESSAGE": _messages(viewer, include_read)}
     paths = viewer.admin_paths
     leading = tuple(o.path for o in viewer.admin_of if o.category == values.LEADING_BODY)
     t, m, o = transfers.c, members.c, organizations.c
@@ -122,18 +145,18 @@ def _sources(viewer: Viewer, now: datetime) -> dict[str, Any]:
                .join_from(member_archives, members, m.id == a.member_id)
                .join(archive_branch, archive_branch.c.id == m.branch_id).where(waiting))
     return {"TRANSFER": transfer, "MIGRATION": migration, "SELF_REPORT": report, "NUMBER_RELEASE": release,
-            "ARCHIVE_REVIEW": archive}
+            "ARCHIVE_REVIEW": archive, "MESSAGE": _messages(viewer, include_read)}
 
 
 async def pending_counts(session: Any, viewer: Viewer, now: datetime) -> dict[str, int]:
     """How many items of each kind wait for the viewer: the operation center's own selects, counted (the
     pendingWork subscription reads these, so a badge and the list never disagree)."""
-    sources = _sources(viewer, now)
-    if not viewer.admin_paths or viewer.is_restricted:
-        return dict.fromkeys(sources, 0)
-    union = union_all(*sources.values()).subquery("pending")
+    kinds = [k.value for k in PendingKind]
+    if viewer.is_restricted:
+        return dict.fromkeys(kinds, 0)
+    union = union_all(*_sources(viewer, now).values()).subquery("pending")
     found = dict((await session.execute(select(union.c.kind, func.count()).group_by(union.c.kind))).all())
-    return {kind: int(found.get(kind, 0)) for kind in sources}
+    return {kind: int(found.get(kind, 0)) for kind in kinds}
 
 
 def _day_start(day: date) -> datetime:
@@ -143,8 +166,9 @@ def _day_start(day: date) -> datetime:
 @strawberry.type
 class OperationCenterQuery:
     @strawberry.field(description="操作中心 (X-2): everything waiting for you to act on, oldest first: transfers, "
-                                  "migrations, self-reports, number releases, e-archive reviews. `kind` keeps one "
-                                  "kind; `since`/`until` are days in China (inclusive); `text` finds a name.")
+                                  "migrations, self-reports, number releases, e-archive reviews, and unread system "
+                                  "messages. `kind` keeps one kind; `since`/`until` are days in China (inclusive); "
+                                  "`text` finds a name.")
     async def operation_center(self, info: Info[Context, Any],
                                kind: Annotated[PendingKind | None, strawberry.argument(
                                    description="待办类型: only this kind.")] = None,
@@ -155,14 +179,16 @@ class OperationCenterQuery:
                                text: Annotated[str | None, strawberry.argument(
                                    description="姓名搜索: part of the member's name (an org's, for a migration).")
                                ] = None,
+                               include_read: Annotated[bool | None, strawberry.argument(
+                                   description="含已读消息: system messages you have read too.")] = False,
                                first: int | None = None, after: str | None = None, last: int | None = None,
                                before: str | None = None) -> Connection[PendingItemType]:
         ctx = info.context
         viewer = ctx.require_viewer()
         page = page_request(first, after, last, before, str, str, int)
-        if not viewer.admin_paths or viewer.is_restricted:
+        sources = _sources(viewer, ctx.clock.now(), bool(include_read))
+        if viewer.is_restricted or (kind is not None and kind.value not in sources):
             return Connection.empty(page)
-        sources = _sources(viewer, ctx.clock.now())
         chosen = [sources[kind.value]] if kind else list(sources.values())
         union = union_all(*chosen).subquery("pending")
         u = union.c

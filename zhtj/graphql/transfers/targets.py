@@ -27,6 +27,8 @@ class TransferTarget:
     full_name: str = strawberry.field(description="组织全称.")
     category: str = strawberry.field(description="组织类别: 团委, 团工委, 团总支 or 团支部.")
     system: str | None = strawberry.field(description="所属省级组织或全国性系统: its short name.")
+    floating: bool = strawberry.field(description="流动团支部 (TRF-9): where an employed graduate whose employer "
+                                                  "has no league org goes, in the workplace's town.")
 
 
 @strawberry.type
@@ -38,6 +40,8 @@ class TransferTargetQuery:
                                text: Annotated[str, strawberry.argument(description="组织全称的一部分.")],
                                system: Annotated[str | None, strawberry.argument(
                                    description="省级组织或全国性系统的简称 (valueLists.nationalSystems).")] = None,
+                               floating: Annotated[bool | None, strawberry.argument(
+                                   description="true: only 流动团支部 (TRF-9).")] = None,
                                first: int | None = 20) -> list[TransferTarget]:
         ctx = info.context
         ctx.require_viewer()
@@ -49,6 +53,8 @@ class TransferTargetQuery:
             raise BadPageRequest(f"first 必须在 0 到 {MAX_FIRST} 之间")
         o = organizations.c
         cond = [o.category.in_(TARGET_CATEGORIES), o.full_name.contains(words, autoescape=True)]
+        if floating is not None:
+            cond.append(o.floating.is_(floating))
         async with ctx.read() as session:
             tops = {t.id: t for t in await session.scalars(select(Organization).where(o.depth == 1))}
             if system:
@@ -63,5 +69,5 @@ class TransferTargetQuery:
             top = tops.get(org.province_id() or 0)
             out.append(TransferTarget(organization_id=strawberry.ID(encode_id("Organization", org.id or 0)),
                                       full_name=org.full_name, category=org.category,
-                                      system=top.short_name if top else None))
+                                      system=top.short_name if top else None, floating=org.floating))
         return out

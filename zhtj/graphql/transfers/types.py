@@ -68,6 +68,15 @@ class TransferStep:
     note: str | None = strawberry.field(description="备注: the return reason, the assigned branch, a remark.")
 
 
+@strawberry.type(description="去向说明 (TRF-9): where the starter said the member goes, for the approvers to check "
+                             "(001 Q63, Q68).")
+class TransferEmployment:
+    employed: bool = strawberry.field(description="已落实工作单位（含自主创业）.")
+    employer_name: str | None = strawberry.field(description="工作单位名称.")
+    workplace_town: str | None = strawberry.field(description="工作单位所在地乡镇街道.")
+    household_town: str | None = strawberry.field(description="户籍所在地乡镇街道.")
+
+
 @strawberry.type(description="管理员联系方式 (TRF-10): an admin of the member's current org, for the approvers.")
 class AdminContact:
     name: str = strawberry.field(description="姓名.")
@@ -126,6 +135,14 @@ class TransferType(relay.Node):
                                   "before the jobs record it.")
     def status(self, info: Info[Context, Any]) -> TransferStatus:
         return TransferStatus(rules.current_status(self._transfer, info.context.clock.now()))
+
+    @strawberry.field(description="去向说明 (TRF-9): null when the starter gave none.")
+    def employment(self) -> TransferEmployment | None:
+        t = self._transfer
+        if t.employed is None:
+            return None
+        return TransferEmployment(employed=t.employed, employer_name=t.employer_name, workplace_town=t.workplace_town,
+                                  household_town=t.household_town)
 
     @strawberry.field(description="发起方: MEMBER (the member), SOURCE (转出方), TARGET (转入方).")
     def started_side(self) -> str:

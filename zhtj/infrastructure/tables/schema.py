@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -27,6 +28,7 @@ from zhtj.domain.identity.model import (
     PasswordResetCode,
 )
 from zhtj.domain.membership.model import CadrePosition, Member
+from zhtj.domain.messages.model import SystemMessage
 from zhtj.domain.numbering.model import Archive, NumberRelease, Segment
 from zhtj.domain.organization.model import Organization, OrgMigration
 from zhtj.domain.transfers.model import RUNNING, JobRun, Transfer, TransferStep
@@ -58,6 +60,7 @@ organizations = Table(
     Column("sort_order", Integer, nullable=False),
     Column("category_changed", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("floating", Boolean, nullable=False, server_default=false()),  # 流动团支部 (TRF-9)
     UniqueConstraint("parent_id", "full_name"),
     Index(None, "path", unique=True),
     Index(None, "parent_id", "sort_order"),
@@ -357,6 +360,12 @@ transfers = Table(
     Column("started_at", UtcDateTime, nullable=False),
     Column("step_started_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime),
+    # TRF-9: where the starter says the member goes (a graduate must say it): employed or not, the employer,
+    # the workplace's town (to its 流动团支部), the household town (未就业)
+    Column("employed", Boolean),
+    Column("employer_name", String(100)),
+    Column("workplace_town", String(50)),
+    Column("household_town", String(50)),
     Index("ix_transfers_one_running_per_member", "member_id", unique=True,
           postgresql_where=_RUNNING, sqlite_where=_RUNNING),
     Index(None, "member_id", "started_at"),
@@ -423,6 +432,33 @@ org_progress = Table(
     Column("cadres_complete", Integer, nullable=False),
 )
 
+# 系统消息: to one person (member_id) or to the admins of one org (org_id), written with the event; a row
+# in message_reads per reader who read it.
+system_messages = Table(
+    "system_messages", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE")),
+    Column("org_id", BigId, ForeignKey("organizations.id", ondelete="CASCADE")),
+    Column("name", String(200), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("item_type", String(40)),
+    Column("item_id", BigId),
+    CheckConstraint("(member_id IS NULL) <> (org_id IS NULL)", name="one_recipient"),
+    Index(None, "member_id", "created_at"),
+    Index(None, "org_id", "created_at"),
+)
+
+message_reads = Table(
+    "message_reads", metadata,
+    Column("message_id", BigId, ForeignKey("system_messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
+    Column("read_at", UtcDateTime, nullable=False),
+    Index(None, "member_id"),
+)
+
 mapper_registry = registry()
 _started = False
 
@@ -439,6 +475,7 @@ def start_mappers() -> None:
         (OrgAdmin, org_admins), (AuditEntry, audit_log), (AdminCode, admin_codes),
         (OrgMigration, org_migrations), (PasswordResetCode, password_reset_codes), (NumberRelease, number_releases),
         (Archive, member_archives), (Transfer, transfers), (TransferStep, transfer_steps), (JobRun, job_runs),
+        (SystemMessage, system_messages),
     ):
         mapper_registry.map_imperatively(cls, table)
     mapper_registry.map_imperatively(Segment, number_segments, properties={

@@ -34,15 +34,27 @@ retry() { "$@" || { echo "!! failed; once more in 20 s: $*" >&2; sleep 20; "$@";
 WORK=$(mktemp -d /var/tmp/zhtj-image.XXXXXX)
 bh() { buildah --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs "$@"; }
 ctr=
+# debootstrap mounts /proc (in a container, more) inside its target and unmounts it at its end, which a busy file
+# system can refuse: whatever is still mounted under a directory is unmounted before it is read or removed, and
+# removing never crosses into another file system.
+unmount_under() { findmnt -rn -o TARGET | awk -v d="$1/" 'index($0, d) == 1' | sort -r | xargs -r -n 1 umount -l; }
+remove() { unmount_under "$1"; rm -rf --one-file-system "$1"; }
 cleanup() {
   [ -z "$ctr" ] || bh rm "$ctr" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  remove "$WORK"
+  rm -f "$BASE_TAR.$$"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-debootstrap_to() { rm -rf "$1" && debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$1" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 || {
-  tail -n 20 "$WORK/debootstrap.log" >&2; return 1; }; }
+debootstrap_to() {
+  remove "$1"
+  if debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$1" "$MIRROR" >"$WORK/debootstrap.log" 2>&1; then
+    unmount_under "$1"
+  else
+    unmount_under "$1"; tail -n 20 "$WORK/debootstrap.log" >&2; return 1
+  fi
+}
 
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
@@ -51,8 +63,10 @@ if [ -z "$(find "$BASE_TAR" -mtime -"${ZHTJ_IMAGE_CACHE_DAYS:-14}" 2>/dev/null)"
   step "debootstrap $SUITE into $BASE_TAR"
   retry debootstrap_to "$WORK/rootfs"
   rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
-  tar -C "$WORK/rootfs" -cf "$BASE_TAR.$$" . && mv "$BASE_TAR.$$" "$BASE_TAR"
-  rm -rf "$WORK/rootfs"
+  [ -x "$WORK/rootfs/usr/bin/python3" ] || { echo "error: debootstrap left no python3" >&2; exit 1; }
+  tar --one-file-system -C "$WORK/rootfs" -cf "$BASE_TAR.$$" .
+  mv "$BASE_TAR.$$" "$BASE_TAR"
+  remove "$WORK/rootfs"
 else
   step "stand-in base from the cache ($BASE_TAR)"
 fi

@@ -4,6 +4,7 @@ SERVICE_BUSY (服务繁忙) with its request id, never the masked internal error
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import replace
 
@@ -80,8 +81,11 @@ async def test_no_free_connection_in_time_answers_service_busy_then_works_again(
     login = {"query": LOGIN, "variables": {"input": {"idNumber": ROOT_ADMIN_ID, "password": ROOT_ADMIN_PASSWORD}}}
     token = (await http.post("/graphql", json=login)).json()["data"]["login"]["token"]
     auth = {"Authorization": f"Bearer {token}"}
-    async with app.state.services.db.engine.connect() as held:
-        await held.execute(text("SELECT 1"))  # the pool's only connection
+    db = app.state.services.db
+    async with contextlib.AsyncExitStack() as stack:
+        # The pool's only connection, and on SQLite the one the write sessions take in turn.
+        for engine in (db.engine, db.write_engine) if db.write_engine is not None else (db.engine,):
+            await (await stack.enter_async_context(engine.connect())).execute(text("SELECT 1"))
         # Who is behind the token is read before the query runs: a 503 in the usual error shape.
         before = await http.post("/graphql", json={"query": ME}, headers=auth)
         assert before.status_code == 503 and before.headers["Retry-After"] and before.json()["data"] is None
@@ -108,3 +112,12 @@ async def test_sqlite_write_lock_held_past_the_wait_answers_service_busy(crowded
         other.execute("ROLLBACK")
         other.close()
     assert (await http.post("/graphql", json=login)).json()["data"]["login"]["token"]
+
+
+async def test_sizes_come_from_the_settings_and_sqlite_writes_take_one_connection_in_turn(crowded, settings):
+    db = crowded[0].state.services.db
+    assert (db.engine.pool.size(), db.engine.pool._max_overflow, db.engine.pool._timeout) == (1, 0, 0.2)
+    if settings.is_sqlite:
+        assert (db.write_engine.pool.size(), db.write_engine.pool._max_overflow) == (1, 0)
+    else:
+        assert db.write_engine is None  # PostgreSQL locks rows: writers do not queue for one lock

@@ -110,6 +110,7 @@ class Database:
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
     rows: RowReader  # plain rows in one round trip, for the hottest reads (rows.py)
+    write_engine: AsyncEngine | None = None  # SQLite's one write connection (create_database), if not `engine`
 
     @property
     def dialect(self) -> str:
@@ -117,6 +118,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.rows.close()
+        if self.write_engine is not None:
+            await self.write_engine.dispose()
         await self.engine.dispose()
 
 
@@ -125,21 +128,25 @@ def create_database(url: str, *, echo: bool = False, pool_size: int = POOL_SIZE,
     """`pool_size`, `max_overflow` and `wait_seconds` are ZHTJ_DB_POOL_SIZE, ZHTJ_DB_MAX_OVERFLOW and
     ZHTJ_WAIT_SECONDS (settings.py); an in-memory SQLite database keeps its single connection."""
     busy_timeout_ms = round(wait_seconds * 1000)
-    if url.startswith("sqlite"):
+    sqlite = url.startswith("sqlite")
+    if sqlite:
         engine_kw.setdefault("connect_args", {"timeout": wait_seconds})
     else:
         engine_kw.setdefault("pool_pre_ping", True)
-    if not (url.startswith("sqlite") and make_url(url).database in (None, "", ":memory:")):
-        engine_kw.setdefault("pool_size", pool_size)
-        engine_kw.setdefault("max_overflow", max_overflow)
+    pooled = not (sqlite and make_url(url).database in (None, "", ":memory:"))
+    if pooled:
         engine_kw.setdefault("pool_timeout", wait_seconds)
     # Errors never carry their statements' parameters: they would put ID numbers and mobiles in the log.
     engine_kw.setdefault("hide_parameters", True)
-    engine = create_async_engine(url, echo=echo, **engine_kw)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_timeout_ms))
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
-    writer = engine.execution_options(**{WRITE_OPTION: True})
+    engine = _engine(url, echo, busy_timeout_ms, **({"pool_size": pool_size, "max_overflow": max_overflow}
+                                                     if pooled else {}), **engine_kw)
+    # SQLite writes one transaction at a time, whatever the number of connections. The write sessions of this
+    # process take their one connection in turn, first come first served, from a pool of one (decision 0066);
+    # the waiters hold no connection and no lock. SQLite's own busy handler, which wakes waiters at random
+    # intervals and lets a late one win, then only arbitrates between processes and the bulk jobs' connections.
+    write_engine = (_engine(url, echo, busy_timeout_ms, **(engine_kw | {"pool_size": 1, "max_overflow": 0}))
+                    if sqlite and pooled else None)
+    writer = (write_engine or engine).execution_options(**{WRITE_OPTION: True})
     reader = engine.execution_options(**{READ_OPTION: True})
     rows = RowReader(engine, busy_timeout_ms)
     return Database(
@@ -149,4 +156,13 @@ def create_database(url: str, *, echo: bool = False, pool_size: int = POOL_SIZE,
             writer, expire_on_commit=False, autoflush=False,
             sync_session_class=SqliteWriteSession if engine.dialect.name == "sqlite" else IndexingSession),
         rows=rows,
+        write_engine=write_engine,
     )
+
+
+def _engine(url: str, echo: bool, busy_timeout_ms: int, **engine_kw: Any) -> AsyncEngine:
+    engine = create_async_engine(url, echo=echo, **engine_kw)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    return engine

@@ -43,7 +43,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from zhtj import settings as settings_module
 from zhtj.domain.membership import verification
 from zhtj.domain.shared.clock import Clock, SystemClock
-from zhtj.domain.shared.errors import AccessDenied
+from zhtj.domain.shared.errors import AccessDenied, ServiceBusy
 from zhtj.domain.shared.ports import CodeSender, NameIdVerifier, PasswordHasher
 from zhtj.graphql.context import Context, Services
 from zhtj.graphql.documents import documents
@@ -55,10 +55,10 @@ from zhtj.graphql.schema import schema
 from zhtj.graphql.search.routes import progress_download
 from zhtj.graphql.uploads import PREFLIGHT_HEADERS, PreflightOnlyUploads
 from zhtj.infrastructure import downloads, jobs, logs, metrics, verification_rounds
-from zhtj.infrastructure.db import create_database
+from zhtj.infrastructure.db import create_database, is_busy
 from zhtj.infrastructure.files import LocalFiles
 from zhtj.infrastructure.messages import OutboxSender
-from zhtj.infrastructure.passwords import Argon2Hasher
+from zhtj.infrastructure.passwords import Argon2Hasher, HashSlots
 from zhtj.infrastructure.tables import start_mappers
 from zhtj.infrastructure.unit_of_work import SqlUnitOfWork
 from zhtj.infrastructure.verifier import default_verifier
@@ -193,12 +193,13 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
         except HTTPException as refused:
             message = _REFUSALS.get(refused.reason, refused.reason)
             code = "NOT_FOUND" if refused.status_code == 404 else "BAD_REQUEST"
-            if self.metrics:
-                metrics.count_error(code)
-            response = Response(orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {
-                "code": code, "requestId": request_id}}]}),
-                status_code=refused.status_code,
-                media_type="application/json")
+            response = self._refusal(request_id, refused.status_code, code, message)
+        except Exception as error:  # before the query ran (who is behind the token): too busy, or a real fault
+            if not (isinstance(error, ServiceBusy) or is_busy(error)):
+                raise
+            log.warning("request %s: %s", request_id, error)
+            response = self._refusal(request_id, 503, ServiceBusy.code, ServiceBusy.message)
+            response.headers["Retry-After"] = "5"
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Request-ID"] = request_id
         await response(scope, receive, send)
@@ -213,6 +214,13 @@ class GraphQLView(PackagedGraphiQL, GraphQL[Context, None]):
                 access_log.info("%s %s %d %s %.1f ms", scope["method"], scope["path"], response.status_code, name,
                                 seconds * 1000, extra={"status": response.status_code, "operation": name,
                                                        "operation_type": kind, "ms": round(seconds * 1000, 2)})
+
+    def _refusal(self, request_id: str, status: int, code: str, message: str) -> Response:
+        """An answer without a query run, in the usual error shape."""
+        if self.metrics:
+            metrics.count_error(code)
+        return Response(orjson.dumps({"data": None, "errors": [{"message": message, "extensions": {
+            "code": code, "requestId": request_id}}]}), status_code=status, media_type="application/json")
 
     async def _checked_json(self, request: Request) -> Response | None:
         """A JSON POST whose query text was checked before (documents.py) is answered here, without
@@ -325,10 +333,12 @@ def create_app(
     (ACC-1); by default the outbox table (infrastructure/messages.py), where an SMS gateway plugs in."""
     settings = settings or settings_module.load()
     start_mappers()
-    db = create_database(settings.database_url)
+    db = create_database(settings.database_url, pool_size=settings.db_pool_size,
+                         max_overflow=settings.db_max_overflow, wait_seconds=settings.wait_seconds)
     clock = clock or SystemClock()
     viewers = ViewerCache(db=db, clock=clock, secret=settings.secret_key, seconds=settings.viewer_cache_seconds)
-    services = Services(settings=settings, db=db, clock=clock, hasher=hasher or Argon2Hasher(),
+    hasher = hasher or Argon2Hasher(slots=HashSlots(settings.password_hashes, settings.wait_seconds))
+    services = Services(settings=settings, db=db, clock=clock, hasher=hasher,
                         verifier=verifier or default_verifier(settings), viewers=viewers,
                         sender=sender or OutboxSender(db, clock),
                         persisted=PersistedDocuments.load(settings.persisted_file, only=settings.persisted_only))

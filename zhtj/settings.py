@@ -50,6 +50,14 @@ class Settings:
     # Production: only documents registered by hash run (graphql/persisted.py); ZHTJ_PERSISTED_ONLY.
     persisted_only: bool = False
     persisted_file: Path | None = None  # the manifest `zhtj persisted add` writes; ZHTJ_PERSISTED_FILE
+    # Many clients at once (decision 0066), per process: pooled database connections (ZHTJ_DB_POOL_SIZE, and
+    # ZHTJ_DB_MAX_OVERFLOW more while busy), argon2id hashes run at once (ZHTJ_PASSWORD_HASHES; 0 means half the
+    # cores), and how long a request may wait for a connection, SQLite's write lock or a hash slot before it is
+    # answered SERVICE_BUSY (ZHTJ_WAIT_SECONDS).
+    db_pool_size: int = 20
+    db_max_overflow: int = 10
+    password_hashes: int = 0
+    wait_seconds: float = 30.0
 
     @property
     def is_production(self) -> bool:
@@ -126,6 +134,26 @@ def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return value
 
 
+def _count(name: str, default: int, minimum: int) -> int:
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return int(value)
+
+
+def _seconds(name: str, default: float) -> float:
+    value = (os.environ.get(name) or "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"{name} must be a number of seconds above 0, not {value!r}")
+    return seconds
+
+
 def month_day(text: str) -> tuple[int, int]:
     """MM-DD (ORG-11's switch day); a wrong value stops the start, it is never silently replaced."""
     from datetime import date
@@ -180,4 +208,8 @@ def load(workdir: Path | None = None) -> Settings:
         cors_origins=_origins(os.environ.get("ZHTJ_CORS_ORIGINS", "")),
         persisted_only=_flag("ZHTJ_PERSISTED_ONLY", False),
         persisted_file=Path(os.environ.get("ZHTJ_PERSISTED_FILE") or workdir / PERSISTED_FILE),
+        db_pool_size=_count("ZHTJ_DB_POOL_SIZE", 20, 1),
+        db_max_overflow=_count("ZHTJ_DB_MAX_OVERFLOW", 10, 0),
+        password_hashes=_count("ZHTJ_PASSWORD_HASHES", 0, 0),
+        wait_seconds=_seconds("ZHTJ_WAIT_SECONDS", 30.0),
     )

@@ -1,14 +1,16 @@
 """The one place where domain failures become API answers.
 
 A broken rule (DomainError) becomes `errors: [UserError!]!` in a mutation's payload; an access
-failure becomes a GraphQL error with `extensions.code`; anything else is masked."""
+failure becomes a GraphQL error with `extensions.code`; so does a request that waited too long for the
+database or a password-hash slot (SERVICE_BUSY, decision 0066); anything else is masked."""
 
 from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
 
-from zhtj.domain.shared.errors import AccessDenied, DomainError
+from zhtj.domain.shared.errors import AccessDenied, DomainError, ServiceBusy
+from zhtj.infrastructure.db import is_busy
 
 INTERNAL_MESSAGE = "服务器内部错误"
 
@@ -42,6 +44,8 @@ def api_error(error: GraphQLError, request_id: str) -> tuple[GraphQLError, bool]
     original = error.original_error
     if isinstance(original, AccessDenied):
         return _with(error, original.message, {"code": original.code, "requestId": request_id}), False
+    if isinstance(original, ServiceBusy) or is_busy(original):  # waited ZHTJ_WAIT_SECONDS: not a fault
+        return _with(error, ServiceBusy.message, {"code": ServiceBusy.code, "requestId": request_id}), False
     if original is None:  # syntax and validation errors: the client's own query
         code = "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
         extensions = {"code": code, **(error.extensions or {})}

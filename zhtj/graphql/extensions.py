@@ -55,6 +55,8 @@ def shown_errors(errors: list[GraphQLError], request_id: str, suggestions: bool 
         public, unexpected = api_error(error, request_id)
         if not suggestions and _SUGGESTION in public.message:
             public.message = public.message.split(_SUGGESTION)[0].rstrip()
+        if (public.extensions or {}).get("code") == "SERVICE_BUSY":
+            log.warning("request %s: %s", request_id, error.message)
         if unexpected:
             log.error("request %s: %s", request_id, error.message,
                       exc_info=(type(error.original_error), error.original_error,

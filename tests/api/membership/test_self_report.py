@@ -266,3 +266,26 @@ async def test_anonymous_reports_probing_registered_numbers_slow_down_ACC2(clien
     assert [(e["code"], e["rule"]) for e in blocked["errors"]] == [("SELF_REPORT_THROTTLED", "ACC-2")]
     clock.advance(seconds=2)
     assert [e["code"] for e in (await report(client, form(t["branch"])))["errors"]] == []
+
+
+async def test_the_chosen_password_is_hashed_while_no_connection_is_held_ACC2(client, root, uow, hasher, clock):
+    """Decision 0065: a hash may wait for its slot behind a burst of logins; no lock (SQLite's is the whole
+    database's) and no pooled connection may wait with it."""
+    t = await tree(uow, hasher, clock, root)
+    services = client.app.state.services
+    pool, seen = services.db.engine.pool, []
+
+    class Watching:
+        async def hash(self, password):
+            seen.append(pool.checkedout())
+            return await hasher.hash(password)
+
+        def initial_hash(self, password):
+            return hasher.initial_hash(password)
+
+    services.hasher = Watching()
+    fields = form(t["branch"])
+    done = await report(client, fields)
+    assert done["errors"] == [] and seen == [0]
+    services.hasher = hasher
+    assert (await client.login(fields["idNumber"], PASSWORD))["token"]  # the hash made first is the one kept

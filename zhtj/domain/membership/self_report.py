@@ -79,6 +79,11 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
     keys = ([_probe_key(secret, client)] if client else []) + ([probing.account_key(viewer)] if viewer else [])
     for key in keys:
         probing.refuse_if_probing(await uow.throttles.get(key), now, "SELF_REPORT_THROTTLED", "ACC-2")
+    password_hash = None
+    if member is None and password and not account_rules.password_problems(
+            password, idcard.normalize(form.id_number or ""), field="password", name=(form.name or "").strip()):
+        await uow.commit()  # nothing is locked while the slow hash waits for its slot and runs (decision 0065)
+        password_hash = await hasher.hash(password)
     problems: list[Problem] = []
     branch = await uow.organizations.get(branch_id) if branch_id is not None else None
     if branch is not None and branch.category not in MEMBER_ORGS:
@@ -101,7 +106,7 @@ async def self_report(*, uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, 
         raise DomainError(problems)
     assert branch is not None and branch.id is not None
     if member is None:
-        member = await _new_person(uow, clock, hasher, form, branch.id, password=password)
+        member = await _new_person(uow, clock, hasher, form, branch.id, password_hash=password_hash)
     else:
         await _rewrite(uow, member, form, today(clock))
     member.branch_id, member.status = branch.id, AWAITING_REVIEW

@@ -73,15 +73,15 @@ async def uniqueness_problems(uow: UnitOfWork, viewer: Viewer | None, form: Memb
 
 
 async def _new_person(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, form: MemberForm,
-                      branch_id: int | None, password: str | None = None) -> Member:
-    """The person and their account (ACC-1: initial password, to be changed at first login; or the password
-    a self-reporter chose, ACC-2)."""
-    [member] = await _new_people(uow, clock, hasher, [form], branch_id, password)
+                      branch_id: int | None, password_hash: str | None = None) -> Member:
+    """The person and their account (ACC-1: initial password, to be changed at first login; or the hash of the
+    password a self-reporter chose, ACC-2, made before the transaction took any lock: decision 0065)."""
+    [member] = await _new_people(uow, clock, hasher, [form], branch_id, password_hash)
     return member
 
 
 async def _new_people(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, forms: list[MemberForm],
-                      branch_id: int | None, password: str | None = None) -> list[Member]:
+                      branch_id: int | None, password_hash: str | None = None) -> list[Member]:
     """Checked forms as people with accounts, in one flush for the lot (an import writes hundreds at once)."""
     now = clock.now()
     people = []
@@ -97,11 +97,10 @@ async def _new_people(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, for
         await uow.flush()
     for member in people:
         assert member.id is not None
-        secret = (await hasher.hash(password) if password
-                  else hasher.initial_hash(account_rules.initial_password(member.id_number)))
+        secret = password_hash or hasher.initial_hash(account_rules.initial_password(member.id_number))
         uow.accounts.add(Account(member_id=member.id, id_number=member.id_number, password_hash=secret,
-                                 must_change_password=password is None, created_at=now,
-                                 password_changed_at=now if password else None))
+                                 must_change_password=password_hash is None, created_at=now,
+                                 password_changed_at=now if password_hash else None))
     return people
 
 

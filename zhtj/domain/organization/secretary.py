@@ -61,7 +61,7 @@ async def set_secretary(
     if await uow.accounts.by_id_number(parsed.value) is None:
         initial = account_rules.initial_password(parsed.value)
         uow.accounts.add(Account(member_id=person.id, id_number=parsed.value,
-                                 password_hash=await hasher.hash(initial), must_change_password=True,
+                                 password_hash=hasher.initial_hash(initial), must_change_password=True,
                                  created_at=now))
     for old in current:
         if old.member_id != person.id:

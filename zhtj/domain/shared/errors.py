@@ -76,3 +76,14 @@ class PasswordChangeRequired(AccessDenied):
 class SelfReportPending(AccessDenied):
     def __init__(self) -> None:
         super().__init__("SELF_REPORT_PENDING", "团员报到尚未通过团支部审核，审核通过前不能办理其他业务")
+
+
+class ServiceBusy(Exception):
+    """Not the caller's fault: the request waited its limit (ZHTJ_WAIT_SECONDS) for a database connection, the
+    database's write lock or a password-hash slot (decision 0065). Answered as SERVICE_BUSY; try again later."""
+
+    code = "SERVICE_BUSY"
+    message = "服务繁忙，请稍后再试"
+
+    def __init__(self) -> None:
+        super().__init__(f"{self.code}: {self.message}")

@@ -101,7 +101,12 @@ def _store_completeness(conn: Connection, ids: list[int]) -> None:
 
 def _count_orgs(conn: Connection, ids: list[int]) -> None:
     m, p, c = members.c, cadre_positions.c, member_completeness.c
-    existing = set(conn.scalars(select(organizations.c.id).where(organizations.c.id.in_(ids))))
+    # The counted orgs are locked in id order first (PostgreSQL; SQLite's writers take turns already): two entries
+    # into one branch recount it one after the other, the second seeing the first's committed rows, instead of
+    # both replacing its counts row at once (X-3). FOR NO KEY UPDATE: the entries' own foreign keys hold KEY SHARE
+    # locks on the branch, which it leaves alone (FOR UPDATE would deadlock with them).
+    existing = set(conn.scalars(select(organizations.c.id).where(organizations.c.id.in_(ids))
+                                .order_by(organizations.c.id).with_for_update(key_share=True)))
     counts: dict[int, dict[str, int]] = {i: {"members": 0, "members_complete": 0, "people_complete": 0, "cadres": 0,
                                              "cadres_complete": 0} for i in existing}
     done = func.coalesce(c.complete, false()) == true()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -366,3 +367,14 @@ async def test_an_id_number_from_no_province_is_refused_MEM4(client, root, branc
                                       "message": "身份证号前两位不是有效的省级行政区划代码，请核对后重新输入"}]
     permit = make_id_number("810000", date(2005, 4, 12), 11)
     assert (await enter(client, student(branch, idNumber=permit, idNumberConfirm=permit)))["errors"] == []
+
+
+async def test_x3_concurrent_entries_into_one_branch_all_land_and_are_counted(client, root, branch):
+    """X-3's counters are kept in each entry's transaction: entries into one branch at the same moment recount it
+    one after the other (on PostgreSQL they used to replace its counts row at once: UniqueViolation, a 500)."""
+    await client.login_as(ROOT_ADMIN_ID, ROOT_ADMIN_PASSWORD)
+    answers = await asyncio.gather(*(enter(client, student(branch)) for _ in range(10)))
+    assert [a["errors"] for a in answers] == [[]] * 10
+    found = await client.query("query($id: ID!) { organization(id: $id) { progress { membersEntered } } }",
+                               {"id": oid(branch)})
+    assert found["organization"]["progress"]["membersEntered"] == 10

@@ -95,8 +95,8 @@ class Branch(NamedTuple):
 
 
 # Built once, compiled once (infrastructure/rows.py): the person's stored fields and their branch's path, no more.
-_SHOWN = ("id", "id_number", *sorted({attribute for attribute, _ in stored_fields().values()}))
-PERSON = (select(*(members.c[name] for name in _SHOWN), organizations.c.id, organizations.c.path)
+SHOWN = ("id", "id_number", *sorted({attribute for attribute, _ in stored_fields().values()}))
+PERSON = (select(*(members.c[name] for name in SHOWN), organizations.c.id, organizations.c.path)
           .outerjoin(organizations, organizations.c.id == members.c.branch_id)
           .where(members.c.id == bindparam("id", type_=members.c.id.type)))
 
@@ -117,7 +117,7 @@ async def answer(context: Any, plan: Plan, variables: dict[str, Any] | None) -> 
     if not found:
         return {plan.key: None}
     *person, branch_id, branch_path = found[0]
-    member = dict(zip(_SHOWN, person, strict=True))
+    member = dict(zip(SHOWN, person, strict=True))
     branch = Branch(branch_id, branch_path) if branch_id is not None else None
     if not can_see_member(viewer, member_id, branch):  # type: ignore[arg-type]
         return None  # not theirs by branch: maybe by a post, which the ordinary way reads

@@ -23,25 +23,24 @@ from zhtj.domain.identity.scope import administers, can_see_org
 from zhtj.domain.membership.model import ACTIVE
 from zhtj.domain.organization.model import Organization
 from zhtj.domain.search import query
-from zhtj.graphql.membership.planned import shown_member, stored_fields
+from zhtj.graphql.membership.planned import SHOWN, shown_member, stored_fields
 from zhtj.graphql.organization.loaders import org_by_id
 from zhtj.graphql.organization.tree import COLUMNS, SCALARS
 from zhtj.graphql.plans import Arguments, NotThisWay, argument_of, fields_of, key_of, root_of
 from zhtj.graphql.relay import MAX_PAGE
-from zhtj.graphql.search.queries import Found, by_text, full_read, scopes_of
+from zhtj.graphql.search.queries import DEFAULT_FIRST, Found, by_text, full_read, scopes_of
 from zhtj.infrastructure import search as index
 from zhtj.infrastructure.rows import RowReader, build
 from zhtj.infrastructure.tables.schema import members
 from zhtj.infrastructure.tables.schema import organizations as orgs
 
 ENABLED = True  # tests switch it off to hold both ways to the same answers
-DEFAULT_FIRST = 20  # Query.search's own default
 _MEMBER_PLAIN = {"id", "__typename", "idNumberMasked"}
 
 # Built once, compiled once (infrastructure/rows.py): a result row's person and branch, no more. The narrow one
 # serves the usual rows (a name, the masked ID number); any other stored field reads them all.
 _ROW = ("id", "id_number", "name", "gender", "political_status")
-_STORED = ("id", "id_number", *sorted({attribute for attribute, _ in stored_fields().values()} - {"id_number"}))
+_STORED = SHOWN  # every stored field, as node(id:)'s plan reads them
 _BRANCH = [column.key for column in COLUMNS]
 PEOPLE = {shown: select(*(members.c[name] for name in shown), *COLUMNS)
           .outerjoin(orgs, orgs.c.id == members.c.branch_id)

@@ -45,6 +45,9 @@ def _empty() -> SearchResult:
 PeopleReader = Callable[[RowReader, Sequence[int]], Awaitable[list[tuple[Any, Organization | None] | None]]]
 
 
+DEFAULT_FIRST = 20  # Query.search's `first` when none is given (the plan answers with the same)
+
+
 @dataclass
 class Found:
     """What a search found, before it is shown: people with their branches (read with them), orgs, tooMany."""
@@ -93,7 +96,7 @@ class SearchQuery:
                                                              "name or part of an org's full name, then any "
                                                              "narrowing words.")],
         first: Annotated[int, strawberry.argument(description="每类条数: people and orgs each, 1-100.")
-                         ] = 20,
+                         ] = DEFAULT_FIRST,
     ) -> SearchResult:
         ctx = info.context
         viewer = ctx.require_viewer()

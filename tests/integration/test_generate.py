@@ -19,14 +19,18 @@ from zhtj.domain.organization.model import is_within
 from zhtj.domain.shared import values
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.files import LocalFiles
-from zhtj.infrastructure.generate import generate
+from zhtj.infrastructure.generate import generate, rebuild_derived
 from zhtj.infrastructure.generate.data import provinces
 from zhtj.infrastructure.pdf_check import PypdfChecker
 from zhtj.infrastructure.tables.schema import (
     cadre_positions,
     member_archives,
+    member_completeness,
+    member_search,
     members,
     number_segments,
+    org_progress,
+    org_search,
     organizations,
 )
 
@@ -124,3 +128,17 @@ async def test_development_numbers_lie_in_segments_owned_above_their_branch_NUM_
         assert segment is not None, m.development_number
         assert is_within(orgs[m.branch_id].path, orgs[segment.org_id].path)  # NUM-F6
         assert entry_domain_problem(segment, occupation=m.occupation, study_status=m.study_status) is None  # NUM-3
+
+
+async def test_the_derived_rows_made_beside_the_nation_equal_a_rebuild_from_its_tables_X_1_X_3_MEM_16(
+        db: Database, root: Any, tmp_path: Path) -> None:
+    """Decision 0077: the generator writes the search index and the progress counters as it writes the people;
+    rebuilding them from the loaded tables (search_index.rebuild, progress_counters.rebuild) gives the same rows."""
+    await generate(db, members_wanted=WANTED, seed=6, as_of=NOW.date(), files=LocalFiles(tmp_path))
+    tables = (member_search, org_search, member_completeness, org_progress)
+    made = {t.name: sorted(map(tuple, await _rows(db, t))) for t in tables}
+    assert len(made["member_search"]) > 8 * WANTED and len(made["org_progress"]) > 100
+    complete = Counter(row[1] for row in made["member_completeness"])
+    assert complete[True] > 0 and complete[False] > 0  # incomplete profiles and missing forms are counted
+    await rebuild_derived(db)
+    assert {t.name: sorted(map(tuple, await _rows(db, t))) for t in tables} == made

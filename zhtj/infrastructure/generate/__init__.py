@@ -10,8 +10,9 @@ the tests check a generated nation against the rules.
 Generated people get no accounts (an argon2id hash each would take days at national size, decision 0056):
 the bootstrapped admin of 团中央 sees everything, and admins of lower orgs are added as usual.
 
-`rebuild_derived(db)` is the last step: whatever is derived from the loaded tables (the search index, the
-entry-progress counters, the planner's statistics) is rebuilt there after a bulk load."""
+What is derived from the loaded rows (the search index, the entry-progress counters) is made beside them
+(derived.py, decision 0077) and loaded with them; the planner's statistics (ANALYZE) come last.
+`rebuild_derived(db)` rebuilds the derived tables from the loaded ones instead, after any other bulk load."""
 
 from __future__ import annotations
 
@@ -33,6 +34,13 @@ from zhtj.infrastructure import progress_counters, search_index
 from zhtj.infrastructure.bulk import Loader, reset_sequences
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.generate.data import Province, provinces
+from zhtj.infrastructure.generate.derived import (
+    COMPLETENESS_COLUMNS,
+    MEMBER_SEARCH_COLUMNS,
+    ORG_SEARCH_COLUMNS,
+    PROGRESS_COLUMNS,
+    Derived,
+)
 from zhtj.infrastructure.generate.people import (
     ARCHIVE_COLUMNS,
     MEMBER_COLUMNS,
@@ -89,6 +97,7 @@ class Nation:
         self.counters = Counters(member=first["members"] - 1, position=first["cadre_positions"] - 1,
                                  segment=first["number_segments"] - 1, archive=first["member_archives"] - 1)
         self.people = People(rng, as_of, self.now, self.counters, taken, form)
+        self.derived = Derived()
         self.members = self.segments = 0
 
     @property
@@ -96,9 +105,14 @@ class Nation:
         return self.planner.orgs
 
     def rows(self) -> Iterator[tuple[str, tuple]]:
+        """The rows, their derived rows (derived.py) after them."""
+        derived = self.derived
         for org in self.orgs:
             yield "organizations", org.row(self.now)
+            for row in derived.org_search(org):
+                yield "org_search", row
         people = self.people
+        by_id = {org.id: org for org in self.orgs}
         for org in self.orgs:
             if not org.kind:
                 continue
@@ -110,9 +124,12 @@ class Nation:
                 yield "cadre_positions", row
             for row in archives:
                 yield "member_archives", row
+            yield from derived.branch(org, members_, posts, archives, by_id)
             self.members += len(members_)
         people.close_county()
         yield from self._segments()
+        for row in derived.progress(self.orgs):
+            yield "org_progress", row
 
     def _segments(self) -> Iterator[tuple[str, tuple]]:
         made, self.people.segments = self.people.segments, []
@@ -123,8 +140,8 @@ class Nation:
 
 async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date, files: FileStore | None = None,
                    progress: Callable[[int], None] | None = None) -> Summary:
-    """Generates members_wanted members (exactly) under the root, which must have no children yet; ends with
-    rebuild_derived(db). With `files`, those who joined in 2020 or later mostly get an e-archive: one small
+    """Generates members_wanted members (exactly) under the root, which must have no children yet, with their
+    derived rows (derived.py); ends with the planner's statistics. With `files`, those who joined in 2020 or later mostly get an e-archive: one small
     application form, stored once (content-addressed, decision 0016), that their rows all name."""
     started = time.perf_counter()
     root, first = await _start(db)
@@ -135,9 +152,11 @@ async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
     async with db.engine.connect() as conn:
         raw = await conn.get_raw_connection()
         loader = Loader(db, raw.driver_connection)
-        for table, columns in (("organizations", ORG_COLUMNS), ("number_segments", SEGMENT_COLUMNS),
-                               ("members", MEMBER_COLUMNS), ("cadre_positions", POSITION_COLUMNS),
-                               ("member_archives", ARCHIVE_COLUMNS)):
+        for table, columns in (("organizations", ORG_COLUMNS), ("org_search", ORG_SEARCH_COLUMNS),
+                               ("number_segments", SEGMENT_COLUMNS), ("members", MEMBER_COLUMNS),
+                               ("cadre_positions", POSITION_COLUMNS), ("member_archives", ARCHIVE_COLUMNS),
+                               ("member_completeness", COMPLETENESS_COLUMNS), ("member_search", MEMBER_SEARCH_COLUMNS),
+                               ("org_progress", PROGRESS_COLUMNS)):
             loader.table(table, columns)
         for table, row in nation.rows():
             await loader.add(table, row)
@@ -149,7 +168,7 @@ async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
     if progress is not None:
         progress(nation.members)
     await reset_sequences(db, ("organizations", "members", "cadre_positions", "number_segments", "member_archives"))
-    await rebuild_derived(db)
+    await analyze(db)
     return Summary(organizations=len(nation.orgs), branches=sum(1 for o in nation.orgs if o.kind),
                    members=nation.members, cadres=nation.counters.cadres, segments=nation.segments,
                    archives=nation.counters.archive - first["member_archives"] + 1,
@@ -163,6 +182,11 @@ async def rebuild_derived(db: Database) -> None:
     async with db.engine.begin() as conn:
         await conn.run_sync(search_index.rebuild)
         await conn.run_sync(progress_counters.rebuild)
+    await analyze(db)
+
+
+async def analyze(db: Database) -> None:
+    """The query planner's statistics, after a bulk load."""
     async with db.engine.begin() as conn:
         await conn.execute(text("ANALYZE"))
 

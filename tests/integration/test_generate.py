@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import NOW
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership.profile import MemberForm, form_problems, province_of
@@ -40,6 +40,16 @@ WANTED = 2_000
 async def _rows(db: Database, table: Any) -> list[Any]:
     async with db.engine.connect() as conn:
         return list((await conn.execute(select(table))).all())
+
+
+async def _keys(db: Database, tables: Any) -> dict[str, Any]:
+    """The keys and indexes of these tables, as the database reports them."""
+    def read(conn: Any) -> dict[str, Any]:
+        found = inspect(conn)
+        return {t.name: (found.get_pk_constraint(t.name), sorted(map(str, found.get_indexes(t.name))),
+                         sorted(map(str, found.get_foreign_keys(t.name)))) for t in tables}
+    async with db.engine.connect() as conn:
+        return await conn.run_sync(read)
 
 
 async def test_a_generated_nation_hangs_under_the_root_in_branches_of_3_to_50_ORG_1_ORG_12_MEM_9(
@@ -134,8 +144,10 @@ async def test_the_derived_rows_made_beside_the_nation_equal_a_rebuild_from_its_
         db: Database, root: Any, tmp_path: Path) -> None:
     """Decision 0077: the generator writes the search index and the progress counters as it writes the people;
     rebuilding them from the loaded tables (search_index.rebuild, progress_counters.rebuild) gives the same rows."""
-    await generate(db, members_wanted=WANTED, seed=6, as_of=NOW.date(), files=LocalFiles(tmp_path))
     tables = (member_search, org_search, member_completeness, org_progress)
+    keys_before = await _keys(db, tables)
+    await generate(db, members_wanted=WANTED, seed=6, as_of=NOW.date(), files=LocalFiles(tmp_path))
+    assert await _keys(db, tables) == keys_before  # PostgreSQL builds them after the load: all back, as declared
     made = {t.name: sorted(map(tuple, await _rows(db, t))) for t in tables}
     assert len(made["member_search"]) > 8 * WANTED and len(made["org_progress"]) > 100
     complete = Counter(row[1] for row in made["member_completeness"])

@@ -7,15 +7,23 @@ datetimes as the text SQLAlchemy stores there (naive UTC)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Date, DateTime, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from zhtj.infrastructure.db import Database
+from zhtj.infrastructure.tables.schema import metadata
+from zhtj.infrastructure.tables.types import UtcDateTime
 
 BATCH = 100_000
+INDEX_BUILD_MEMORY = "512MB"  # PostgreSQL's sort memory while add_keys builds an index
+SQLITE_LOAD_CACHE_KIB = 1_048_576  # SQLite's page cache while loading: the indexes' pages stay in memory
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -26,6 +34,13 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+@cache
+def _temporal_columns(table: str, columns: tuple[str, ...]) -> tuple[int, ...]:
+    """The places of the columns that hold dates or times (the others go to SQLite as they are)."""
+    found = metadata.tables[table].c
+    return tuple(i for i, name in enumerate(columns) if isinstance(found[name].type, Date | DateTime | UtcDateTime))
+
+
 async def flush(dialect: str, driver: Any, table: str, columns: Sequence[str], batch: list[tuple]) -> None:
     """Writes one batch through the raw driver connection (`(await conn.get_raw_connection()).driver_connection`)."""
     if not batch:
@@ -34,22 +49,48 @@ async def flush(dialect: str, driver: Any, table: str, columns: Sequence[str], b
         await driver.copy_records_to_table(table, records=batch, columns=list(columns))
         return
     marks = ", ".join("?" * len(columns))
-    converted = [tuple(_sqlite_value(v) for v in row) for row in batch]
+    temporal = _temporal_columns(table, tuple(columns))
+    if temporal:
+        converted = [list(row) for row in batch]
+        for row in converted:
+            for i in temporal:
+                row[i] = _sqlite_value(row[i])
+    else:
+        converted = batch
     await driver.execute("BEGIN")  # one transaction a batch: the raw connection runs in autocommit
     await driver.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", converted)
     await driver.execute("COMMIT")
 
 
 class Loader:
-    """Buffers rows per table and writes a table's buffer when it is full. `async with db.engine.connect()`
-    gives the connection. Declare the tables parents first (`table()`): whenever one buffer is full, and at
-    `close()`, every buffer is written in that order, so no row goes before the row it refers to."""
+    """Buffers rows per table and writes them when one table's buffer is full. `async with db.engine.connect()`
+    gives the connection. Declare the tables parents first (`table()`): every buffer is written in that order,
+    so no row goes before the row it refers to.
+
+    On PostgreSQL one batch is written while the next is made: the server process works while the caller makes
+    rows, so the loop gets a turn now and then (`add` gives it). At most one batch is in flight; `close()` writes
+    the rest and waits. Not on SQLite: its writes run in aiosqlite's thread, which takes the GIL back for every
+    row and would wait for the row maker's thread each time."""
+
+    YIELD_EVERY = 2_048  # rows added between two turns of the event loop while a batch is in flight
 
     def __init__(self, db: Database, driver: Any, batch: int = BATCH):
         self.dialect, self.driver, self.batch = db.dialect, driver, batch
         self.columns: dict[str, Sequence[str]] = {}
         self.rows: dict[str, list[tuple]] = {}
         self.counts: dict[str, int] = {}
+        self.cache_size: int | None = None
+        self.pending: asyncio.Future[None] | None = None
+        self.added = 0
+        self.overlap = db.dialect == "postgresql"
+
+    async def open(self) -> None:
+        """SQLite: a page cache large enough for the loaded tables' indexes until `close()` (its default of 2 MB
+        makes every insert into a large index a read and a write of the file, in random order)."""
+        if self.dialect == "sqlite":
+            async with self.driver.execute("PRAGMA cache_size") as cursor:
+                self.cache_size = (await cursor.fetchone())[0]
+            await self.driver.execute(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
 
     def table(self, name: str, columns: Sequence[str]) -> None:
         self.columns[name] = columns
@@ -59,22 +100,68 @@ class Loader:
     async def add(self, table: str, row: tuple) -> None:
         rows = self.rows[table]
         rows.append(row)
+        self.added += 1
         if len(rows) >= self.batch:
-            await self.close()  # every table, parents first: a child row never goes before its parent
+            await self._hand_over()
+        elif self.pending is not None and self.added % self.YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # the batch in flight takes its next step
 
     async def extend(self, table: str, rows: Iterable[tuple]) -> None:
         for row in rows:
             await self.add(table, row)
 
-    async def write(self, table: str) -> None:
-        rows = self.rows[table]
-        await flush(self.dialect, self.driver, table, self.columns[table], rows)
-        self.counts[table] += len(rows)
-        self.rows[table] = []
+    async def _hand_over(self) -> None:
+        """Every buffer, parents first, goes to the writer once the batch before has been written."""
+        await self._settle()
+        batches = {name: rows for name, rows in self.rows.items() if rows}
+        self.rows = {name: [] for name in self.columns}
+        if not self.overlap:
+            await self._write(batches)
+            return
+        self.pending = asyncio.ensure_future(self._write(batches))
+        await asyncio.sleep(0)
+
+    async def _write(self, batches: dict[str, list[tuple]]) -> None:
+        for name, rows in batches.items():
+            await flush(self.dialect, self.driver, name, self.columns[name], rows)
+            self.counts[name] += len(rows)
+
+    async def _settle(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            await pending
 
     async def close(self) -> None:
-        for table in self.columns:
-            await self.write(table)
+        await self._hand_over()
+        await self._settle()
+        if self.cache_size is not None:
+            await self.driver.execute(f"PRAGMA cache_size={self.cache_size}")
+            self.cache_size = None
+
+
+async def drop_keys(conn: AsyncConnection, tables: Iterable[str]) -> None:
+    """PostgreSQL, inside the load's transaction: these tables lose their foreign keys, indexes and primary key
+    until `add_keys` (a key built once over the loaded rows takes a sort; kept during the load it takes a descent
+    of its B-tree and a foreign-key trigger for every row). For tables nothing refers to (the derived ones)."""
+    for name in tables:
+        table = metadata.tables[name]
+        for key in table.foreign_key_constraints:
+            await conn.execute(DropConstraint(key))
+        for index in table.indexes:
+            await conn.execute(DropIndex(index))
+        await conn.execute(DropConstraint(table.primary_key))
+
+
+async def add_keys(conn: AsyncConnection, tables: Iterable[str]) -> None:
+    """What `drop_keys` dropped, as the schema declares it; every key is checked against the loaded rows."""
+    await conn.execute(text(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"))
+    for name in tables:
+        table = metadata.tables[name]
+        await conn.execute(AddConstraint(table.primary_key))
+        for index in table.indexes:
+            await conn.execute(CreateIndex(index))
+        for key in table.foreign_key_constraints:
+            await conn.execute(AddConstraint(key))
 
 
 async def reset_sequences(db: Database, tables: Iterable[str]) -> None:

@@ -31,7 +31,7 @@ from zhtj.domain.numbering.archives import StoredFile, store_file
 from zhtj.domain.shared.errors import DomainError, Problem
 from zhtj.domain.shared.ports import FileStore
 from zhtj.infrastructure import progress_counters, search_index
-from zhtj.infrastructure.bulk import Loader, reset_sequences
+from zhtj.infrastructure.bulk import Loader, add_keys, drop_keys, reset_sequences
 from zhtj.infrastructure.db import Database
 from zhtj.infrastructure.generate.data import Province, provinces
 from zhtj.infrastructure.generate.derived import (
@@ -61,6 +61,13 @@ from zhtj.infrastructure.tables.schema import (
 MIN_MEMBERS = 1_000  # 38 provincial-level units with a few branches each
 CHINA = timezone(timedelta(hours=8))
 SYSTEMS_SHARE = 0.05  # of the members, in the national systems
+
+
+TABLES = (("organizations", ORG_COLUMNS), ("org_search", ORG_SEARCH_COLUMNS), ("number_segments", SEGMENT_COLUMNS),
+          ("members", MEMBER_COLUMNS), ("cadre_positions", POSITION_COLUMNS), ("member_archives", ARCHIVE_COLUMNS),
+          ("member_completeness", COMPLETENESS_COLUMNS), ("member_search", MEMBER_SEARCH_COLUMNS),
+          ("org_progress", PROGRESS_COLUMNS))  # parents first
+DERIVED_TABLES = ("org_search", "member_completeness", "member_search", "org_progress")  # nothing refers to them
 
 
 @dataclass
@@ -141,8 +148,9 @@ class Nation:
 async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date, files: FileStore | None = None,
                    progress: Callable[[int], None] | None = None) -> Summary:
     """Generates members_wanted members (exactly) under the root, which must have no children yet, with their
-    derived rows (derived.py); ends with the planner's statistics. With `files`, those who joined in 2020 or later mostly get an e-archive: one small
-    application form, stored once (content-addressed, decision 0016), that their rows all name."""
+    derived rows (derived.py); ends with the planner's statistics. With `files`, those who joined in 2020 or later
+    mostly get an e-archive: one small application form, stored once (content-addressed, decision 0016), that
+    their rows all name."""
     started = time.perf_counter()
     root, first = await _start(db)
     form = await store_file(files, application_form()) if files is not None else None
@@ -150,13 +158,12 @@ async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
                     taken=await _taken(db), form=form)
     reported = 0
     async with db.engine.connect() as conn:
+        if db.dialect == "postgresql":  # one transaction: a failed run leaves nothing, the keys included
+            await drop_keys(conn, DERIVED_TABLES)
         raw = await conn.get_raw_connection()
         loader = Loader(db, raw.driver_connection)
-        for table, columns in (("organizations", ORG_COLUMNS), ("org_search", ORG_SEARCH_COLUMNS),
-                               ("number_segments", SEGMENT_COLUMNS), ("members", MEMBER_COLUMNS),
-                               ("cadre_positions", POSITION_COLUMNS), ("member_archives", ARCHIVE_COLUMNS),
-                               ("member_completeness", COMPLETENESS_COLUMNS), ("member_search", MEMBER_SEARCH_COLUMNS),
-                               ("org_progress", PROGRESS_COLUMNS)):
+        await loader.open()
+        for table, columns in TABLES:
             loader.table(table, columns)
         for table, row in nation.rows():
             await loader.add(table, row)
@@ -164,6 +171,8 @@ async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
                 reported = nation.members
                 progress(reported)
         await loader.close()
+        if db.dialect == "postgresql":
+            await add_keys(conn, DERIVED_TABLES)
         await conn.commit()
     if progress is not None:
         progress(nation.members)

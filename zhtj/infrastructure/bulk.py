@@ -8,6 +8,8 @@ datetimes as the text SQLAlchemy stores there (naive UTC)."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import queue
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
@@ -48,18 +50,100 @@ async def flush(dialect: str, driver: Any, table: str, columns: Sequence[str], b
     if dialect == "postgresql":
         await driver.copy_records_to_table(table, records=batch, columns=list(columns))
         return
-    marks = ", ".join("?" * len(columns))
-    temporal = _temporal_columns(table, tuple(columns))
-    if temporal:
-        converted = [list(row) for row in batch]
-        for row in converted:
-            for i in temporal:
-                row[i] = _sqlite_value(row[i])
-    else:
-        converted = batch
     await driver.execute("BEGIN")  # one transaction a batch: the raw connection runs in autocommit
-    await driver.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", converted)
+    await driver.executemany(_insert(table, columns), _sqlite_rows(table, columns, batch))
     await driver.execute("COMMIT")
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _sqlite_rows(table: str, columns: Sequence[str], batch: list[tuple]) -> list[Any]:
+    temporal = _temporal_columns(table, tuple(columns))
+    if not temporal:
+        return batch
+    converted = [list(row) for row in batch]
+    for row in converted:
+        for i in temporal:
+            row[i] = _sqlite_value(row[i])
+    return converted
+
+
+class _WriterProcess:
+    """SQLite on a file: the batches are written by a process of its own (`_write_batches`), with sqlite3 and the
+    service's pragmas, one transaction a batch, while this process makes the next rows. A thread would not do:
+    sqlite3 takes the GIL back for every row it inserts. At most QUEUED batches wait; an error in the writer is
+    raised here at the next batch or at `finish()`."""
+
+    QUEUED = 2
+
+    def __init__(self, path: str, busy_timeout_ms: int):
+        context = multiprocessing.get_context("spawn")
+        self.batches: Any = context.Queue(self.QUEUED)
+        self.outcome: Any = context.Queue()
+        self.process = context.Process(target=_write_batches, args=(path, busy_timeout_ms, self.batches, self.outcome),
+                                       name="zhtj-bulk-writer", daemon=True)
+        self.process.start()
+
+    def send(self, item: Any) -> None:
+        while True:
+            try:
+                self.batches.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                self._check()
+
+    def _check(self) -> None:
+        if not self.process.is_alive():
+            self._raise()
+
+    def _raise(self) -> None:
+        self.batches.cancel_join_thread()  # what the writer will never read must not hold this process's exit
+        try:
+            message = self.outcome.get(timeout=5)
+        except queue.Empty:
+            message = f"the bulk writer process ended ({self.process.exitcode})"
+        raise RuntimeError(message)
+
+    def finish(self) -> None:
+        self.send(None)
+        while True:
+            try:
+                message = self.outcome.get(timeout=0.5)
+                break
+            except queue.Empty:
+                self._check()
+        self.process.join()
+        if message is not None:
+            raise RuntimeError(message)
+
+    def stop(self) -> None:
+        self.batches.cancel_join_thread()
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _write_batches(path: str, busy_timeout_ms: int, batches: Any, outcome: Any) -> None:
+    """The writer process: [(table, columns, rows), ...] a message, parents first; None ends it."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(path, isolation_level=None)
+        for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", f"PRAGMA busy_timeout={busy_timeout_ms}",
+                       "PRAGMA synchronous=FULL", f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}"):
+            connection.execute(pragma)
+        while (message := batches.get()) is not None:
+            connection.execute("BEGIN IMMEDIATE")
+            for table, columns, rows in message:
+                connection.executemany(_insert(table, columns), _sqlite_rows(table, columns, rows))
+            connection.execute("COMMIT")
+        connection.close()
+    except BaseException as error:
+        outcome.put(f"{type(error).__name__}: {error}")
+        return
+    outcome.put(None)
 
 
 class Loader:
@@ -67,10 +151,10 @@ class Loader:
     gives the connection. Declare the tables parents first (`table()`): every buffer is written in that order,
     so no row goes before the row it refers to.
 
-    On PostgreSQL one batch is written while the next is made: the server process works while the caller makes
-    rows, so the loop gets a turn now and then (`add` gives it). At most one batch is in flight; `close()` writes
-    the rest and waits. Not on SQLite: its writes run in aiosqlite's thread, which takes the GIL back for every
-    row and would wait for the row maker's thread each time."""
+    One batch is written while the next is made. On PostgreSQL the server process works while the caller makes
+    rows, so the loop gets a turn now and then (`add` gives it); at most one batch is in flight. SQLite on a file
+    gets a writer process (`_WriterProcess`; aiosqlite's thread would take the GIL back for every row). `close()`
+    writes the rest and waits; `abort()` gives up."""
 
     YIELD_EVERY = 2_048  # rows added between two turns of the event loop while a batch is in flight
 
@@ -83,11 +167,17 @@ class Loader:
         self.pending: asyncio.Future[None] | None = None
         self.added = 0
         self.overlap = db.dialect == "postgresql"
+        self.writer: _WriterProcess | None = None
+        self.path = db.engine.url.database if db.dialect == "sqlite" else None
 
     async def open(self) -> None:
         """SQLite: a page cache large enough for the loaded tables' indexes until `close()` (its default of 2 MB
         makes every insert into a large index a read and a write of the file, in random order)."""
-        if self.dialect == "sqlite":
+        if self.dialect == "sqlite" and self.path not in (None, "", ":memory:"):
+            async with self.driver.execute("PRAGMA busy_timeout") as cursor:
+                busy_timeout_ms = (await cursor.fetchone())[0]
+            self.writer = _WriterProcess(str(self.path), busy_timeout_ms)
+        elif self.dialect == "sqlite":
             async with self.driver.execute("PRAGMA cache_size") as cursor:
                 self.cache_size = (await cursor.fetchone())[0]
             await self.driver.execute(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
@@ -115,6 +205,11 @@ class Loader:
         await self._settle()
         batches = {name: rows for name, rows in self.rows.items() if rows}
         self.rows = {name: [] for name in self.columns}
+        if self.writer is not None:
+            self.writer.send([(name, self.columns[name], rows) for name, rows in batches.items()])
+            for name, rows in batches.items():
+                self.counts[name] += len(rows)
+            return
         if not self.overlap:
             await self._write(batches)
             return
@@ -134,9 +229,22 @@ class Loader:
     async def close(self) -> None:
         await self._hand_over()
         await self._settle()
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            await asyncio.to_thread(writer.finish)
         if self.cache_size is not None:
             await self.driver.execute(f"PRAGMA cache_size={self.cache_size}")
             self.cache_size = None
+
+
+    def abort(self) -> None:
+        """After an error: the batch in flight and the writer process are given up (what they wrote stays)."""
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
+        if self.writer is not None:
+            self.writer.stop()
+            self.writer = None
 
 
 async def drop_keys(conn: AsyncConnection, tables: Iterable[str]) -> None:

@@ -165,12 +165,16 @@ async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
         await loader.open()
         for table, columns in TABLES:
             loader.table(table, columns)
-        for table, row in nation.rows():
-            await loader.add(table, row)
-            if progress is not None and nation.members - reported >= 10_000:
-                reported = nation.members
-                progress(reported)
-        await loader.close()
+        try:
+            for table, row in nation.rows():
+                await loader.add(table, row)
+                if progress is not None and nation.members - reported >= 10_000:
+                    reported = nation.members
+                    progress(reported)
+            await loader.close()
+        except BaseException:
+            loader.abort()
+            raise
         if db.dialect == "postgresql":
             await add_keys(conn, DERIVED_TABLES)
         await conn.commit()

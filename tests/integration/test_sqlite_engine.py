@@ -44,3 +44,30 @@ async def test_writers_take_the_lock_at_begin_and_readers_do_not(sqlite_db):
             await writer.rollback()
     finally:
         other.close()
+
+
+async def test_a_bulk_load_s_writer_process_reports_a_refused_batch_and_ends(sqlite_db):
+    """`zhtj generate` on SQLite writes through a process of its own (bulk.py): a batch the database refuses (here a
+    search-index row of nobody: the foreign key) is raised in the loading process, which is not left waiting, and
+    nothing of the load stays: the batches before it are in the same transaction."""
+    from zhtj.infrastructure.bulk import Loader
+    from zhtj.infrastructure.tables.schema import metadata
+
+    database, _ = sqlite_db
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    async with database.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        loader = Loader(database, raw.driver_connection, batch=2)
+        await loader.open()
+        assert loader.writer is not None and loader.writer.process.is_alive()
+        loader.table("login_throttles", ("key", "failures"))
+        loader.table("member_search", ("term", "path", "member_id"))
+        await loader.add("login_throttles", ("a", 1))
+        await loader.add("login_throttles", ("b", 1))  # the first batch: written, not committed
+        await loader.add("member_search", ("王", "/1/", 12345))
+        with pytest.raises(RuntimeError, match="FOREIGN KEY constraint failed"):
+            await loader.close()
+        loader.abort()
+    async with database.engine.connect() as conn:
+        assert (await conn.execute(text("SELECT count(*) FROM login_throttles"))).scalar_one() == 0

@@ -72,7 +72,7 @@ def _sqlite_rows(table: str, columns: Sequence[str], batch: list[tuple]) -> list
 
 class _WriterProcess:
     """SQLite on a file: the batches are written by a process of its own (`_write_batches`), with sqlite3 and the
-    service's pragmas, one transaction a batch, while this process makes the next rows. A thread would not do:
+    service's pragmas, all in one transaction, while this process makes the next rows. A thread would not do:
     sqlite3 takes the GIL back for every row it inserts. At most QUEUED batches wait; an error in the writer is
     raised here at the next batch or at `finish()`."""
 
@@ -134,11 +134,11 @@ def _write_batches(path: str, busy_timeout_ms: int, batches: Any, outcome: Any) 
         for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", f"PRAGMA busy_timeout={busy_timeout_ms}",
                        "PRAGMA synchronous=FULL", f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}"):
             connection.execute(pragma)
+        connection.execute("BEGIN IMMEDIATE")  # one transaction: a failed load leaves nothing
         while (message := batches.get()) is not None:
-            connection.execute("BEGIN IMMEDIATE")
             for table, columns, rows in message:
                 connection.executemany(_insert(table, columns), _sqlite_rows(table, columns, rows))
-            connection.execute("COMMIT")
+        connection.execute("COMMIT")
         connection.close()
     except BaseException as error:
         outcome.put(f"{type(error).__name__}: {error}")

@@ -89,6 +89,8 @@ class RowReader:
         if raw is None:
             connection = await self._connection()
             raw = await connection.execute_fetchall(sql, values)
+        if not any(processors):  # sqlite3's rows are tuples already, and no column needs converting
+            return list(raw)
         return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in raw]
 
     def _inline(self, sql: str, values: list[Any]) -> list[Any] | None:

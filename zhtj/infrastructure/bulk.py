@@ -78,12 +78,13 @@ class _WriterProcess:
 
     QUEUED = 2
 
-    def __init__(self, path: str, busy_timeout_ms: int):
+    def __init__(self, path: str, busy_timeout_ms: int, deferred: Sequence[str] = ()):
         context = multiprocessing.get_context("spawn")
         self.batches: Any = context.Queue(self.QUEUED)
         self.outcome: Any = context.Queue()
-        self.process = context.Process(target=_write_batches, args=(path, busy_timeout_ms, self.batches, self.outcome),
-                                       name="zhtj-bulk-writer", daemon=True)
+        drop, create = _deferred_indexes(deferred)
+        self.process = context.Process(target=_write_batches, name="zhtj-bulk-writer", daemon=True,
+                                       args=(path, busy_timeout_ms, drop, create, self.batches, self.outcome))
         self.process.start()
 
     def send(self, item: Any) -> None:
@@ -125,8 +126,21 @@ class _WriterProcess:
             self.process.join()
 
 
-def _write_batches(path: str, busy_timeout_ms: int, batches: Any, outcome: Any) -> None:
-    """The writer process: [(table, columns, rows), ...] a message, parents first; None ends it."""
+def _deferred_indexes(tables: Sequence[str]) -> tuple[list[str], list[str]]:
+    """SQLite: DROP and CREATE of the tables' secondary indexes (a primary key stays), as the schema declares them."""
+    from sqlalchemy.dialects import sqlite
+
+    indexes = [index for name in tables for index in metadata.tables[name].indexes]
+    dialect = sqlite.dialect()
+    return ([str(DropIndex(index).compile(dialect=dialect)) for index in indexes],
+            [str(CreateIndex(index).compile(dialect=dialect)) for index in indexes])
+
+
+def _write_batches(path: str, busy_timeout_ms: int, drop: list[str], create: list[str], batches: Any,
+                   outcome: Any) -> None:
+    """The writer process: [(table, columns, rows), ...] a message, parents first; None ends it. The deferred
+    indexes are dropped first and built over the loaded rows last, in the same transaction (a unique one checks
+    them all then)."""
     import sqlite3
 
     try:
@@ -135,9 +149,13 @@ def _write_batches(path: str, busy_timeout_ms: int, batches: Any, outcome: Any) 
                        "PRAGMA synchronous=FULL", f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}"):
             connection.execute(pragma)
         connection.execute("BEGIN IMMEDIATE")  # one transaction: a failed load leaves nothing
+        for statement in drop:
+            connection.execute(statement)
         while (message := batches.get()) is not None:
             for table, columns, rows in message:
                 connection.executemany(_insert(table, columns), _sqlite_rows(table, columns, rows))
+        for statement in create:
+            connection.execute(statement)
         connection.execute("COMMIT")
         connection.close()
     except BaseException as error:
@@ -158,7 +176,7 @@ class Loader:
 
     YIELD_EVERY = 2_048  # rows added between two turns of the event loop while a batch is in flight
 
-    def __init__(self, db: Database, driver: Any, batch: int = BATCH):
+    def __init__(self, db: Database, driver: Any, batch: int = BATCH, defer_indexes: Sequence[str] = ()):
         self.dialect, self.driver, self.batch = db.dialect, driver, batch
         self.columns: dict[str, Sequence[str]] = {}
         self.rows: dict[str, list[tuple]] = {}
@@ -169,6 +187,7 @@ class Loader:
         self.overlap = db.dialect == "postgresql"
         self.writer: _WriterProcess | None = None
         self.path = db.engine.url.database if db.dialect == "sqlite" else None
+        self.defer_indexes = defer_indexes  # SQLite's writer process builds these tables' indexes after the load
 
     async def open(self) -> None:
         """SQLite: a page cache large enough for the loaded tables' indexes until `close()` (its default of 2 MB
@@ -176,7 +195,7 @@ class Loader:
         if self.dialect == "sqlite" and self.path not in (None, "", ":memory:"):
             async with self.driver.execute("PRAGMA busy_timeout") as cursor:
                 busy_timeout_ms = (await cursor.fetchone())[0]
-            self.writer = _WriterProcess(str(self.path), busy_timeout_ms)
+            self.writer = _WriterProcess(str(self.path), busy_timeout_ms, self.defer_indexes)
         elif self.dialect == "sqlite":
             async with self.driver.execute("PRAGMA cache_size") as cursor:
                 self.cache_size = (await cursor.fetchone())[0]

@@ -68,6 +68,7 @@ TABLES = (("organizations", ORG_COLUMNS), ("org_search", ORG_SEARCH_COLUMNS), ("
           ("member_completeness", COMPLETENESS_COLUMNS), ("member_search", MEMBER_SEARCH_COLUMNS),
           ("org_progress", PROGRESS_COLUMNS))  # parents first
 DERIVED_TABLES = ("org_search", "member_completeness", "member_search", "org_progress")  # nothing refers to them
+INDEXED_AFTER = ("members", "member_search", "org_search")  # SQLite: secondary indexes built after the load
 
 
 @dataclass
@@ -161,7 +162,7 @@ async def generate(db: Database, *, members_wanted: int, seed: int, as_of: date,
         if db.dialect == "postgresql":  # one transaction: a failed run leaves nothing, the keys included
             await drop_keys(conn, DERIVED_TABLES)
         raw = await conn.get_raw_connection()
-        loader = Loader(db, raw.driver_connection)
+        loader = Loader(db, raw.driver_connection, defer_indexes=INDEXED_AFTER)
         await loader.open()
         for table, columns in TABLES:
             loader.table(table, columns)

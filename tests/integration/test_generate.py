@@ -9,6 +9,7 @@ from typing import Any
 
 from conftest import NOW
 from sqlalchemy import inspect, select
+from sqlalchemy.schema import CreateTable
 
 from zhtj.domain.membership import idcard
 from zhtj.domain.membership.profile import MemberForm, form_problems, province_of
@@ -148,6 +149,8 @@ async def test_the_derived_rows_made_beside_the_nation_equal_a_rebuild_from_its_
     keys_before = await _keys(db, (*tables, members))
     await generate(db, members_wanted=WANTED, seed=6, as_of=NOW.date(), files=LocalFiles(tmp_path))
     assert await _keys(db, (*tables, members)) == keys_before  # built after the load: all back, as declared
+    ddl = str(CreateTable(member_search).compile(dialect=db.engine.dialect))  # the shared metadata is untouched
+    assert "PRIMARY KEY" in ddl and "FOREIGN KEY" in ddl
     made = {t.name: sorted(map(tuple, await _rows(db, t))) for t in tables}
     assert len(made["member_search"]) > 8 * WANTED and len(made["org_progress"]) > 100
     complete = Counter(row[1] for row in made["member_completeness"])

@@ -284,11 +284,13 @@ async def add_keys(conn: AsyncConnection, tables: Iterable[str]) -> None:
     await conn.execute(text(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"))
     for name in tables:
         table = metadata.tables[name]
-        await conn.execute(AddConstraint(table.primary_key))
+        # isolate_from_table=False: SQLAlchemy would otherwise mark the shared metadata's constraints as
+        # "created apart", and a later metadata.create_all in this process would leave them out.
+        await conn.execute(AddConstraint(table.primary_key, isolate_from_table=False))
         for index in table.indexes:
             await conn.execute(CreateIndex(index))
         for key in table.foreign_key_constraints:
-            await conn.execute(AddConstraint(key))
+            await conn.execute(AddConstraint(key, isolate_from_table=False))
 
 
 async def reset_sequences(db: Database, tables: Iterable[str]) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Date, DateTime, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
-from zhtj.infrastructure.db import Database
+from zhtj.infrastructure.db import Database, sqlite_pragmas
 from zhtj.infrastructure.tables.schema import metadata
 from zhtj.infrastructure.tables.types import UtcDateTime
 
@@ -144,10 +144,9 @@ def _write_batches(path: str, busy_timeout_ms: int, drop: list[str], create: lis
     import sqlite3
 
     try:
-        connection = sqlite3.connect(path, isolation_level=None)
-        for pragma in ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", f"PRAGMA busy_timeout={busy_timeout_ms}",
-                       "PRAGMA synchronous=FULL", f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}"):
-            connection.execute(pragma)
+        connection = sqlite3.connect(path)
+        sqlite_pragmas(busy_timeout_ms)(connection, None)  # the service's own connection settings
+        connection.execute(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
         connection.execute("BEGIN IMMEDIATE")  # one transaction: a failed load leaves nothing
         for statement in drop:
             connection.execute(statement)
@@ -255,9 +254,9 @@ class Loader:
             await self.driver.execute(f"PRAGMA cache_size={self.cache_size}")
             self.cache_size = None
 
-
     def abort(self) -> None:
-        """After an error: the batch in flight and the writer process are given up (what they wrote stays)."""
+        """After an error: the batch in flight and the writer process are given up; the load's one transaction
+        is not committed, so nothing of it stays."""
         if self.pending is not None:
             self.pending.cancel()
             self.pending = None

@@ -33,7 +33,9 @@ BUSY_TIMEOUT_MS = 30_000  # the default wait (ZHTJ_WAIT_SECONDS) for a pooled co
 POOL_SIZE, MAX_OVERFLOW = 20, 10  # the defaults of ZHTJ_DB_POOL_SIZE and ZHTJ_DB_MAX_OVERFLOW
 
 
-def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
+def sqlite_pragmas(busy_timeout_ms: int) -> Any:
+    """Every SQLite connection's settings, as a connect hook (dbapi connection, pool record)."""
+
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling is switched off; the "begin" hook below emits BEGIN.
         dbapi_connection.isolation_level = None
@@ -163,6 +165,6 @@ def create_database(url: str, *, echo: bool = False, pool_size: int = POOL_SIZE,
 def _engine(url: str, echo: bool, busy_timeout_ms: int, **engine_kw: Any) -> AsyncEngine:
     engine = create_async_engine(url, echo=echo, **engine_kw)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas(busy_timeout_ms))
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine

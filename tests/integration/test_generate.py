@@ -157,3 +157,18 @@ async def test_the_derived_rows_made_beside_the_nation_equal_a_rebuild_from_its_
     assert complete[True] > 0 and complete[False] > 0  # incomplete profiles and missing forms are counted
     await rebuild_derived(db)
     assert {t.name: sorted(map(tuple, await _rows(db, t))) for t in tables} == made
+
+
+async def test_every_generated_row_carries_the_province_key_of_its_org_or_person_ORG_1(
+        db: Database, root: Any, tmp_path: Path) -> None:
+    """Decision 0078: the generator writes the key beside each row, as the write sessions would."""
+    from zhtj.infrastructure import province_keys
+
+    await generate(db, members_wanted=WANTED, seed=4, as_of=NOW.date(), files=LocalFiles(tmp_path))
+    async with db.engine.connect() as conn:
+        assert await conn.run_sync(province_keys.mismatches) == []
+    provinces_ = {o.id for o in await _rows(db, organizations) if o.depth <= 1}  # the root's own rows: its id
+    for table in (members, cadre_positions, member_archives, number_segments):
+        keys = Counter(row.province_id for row in await _rows(db, table)
+                       if table is not members or row.branch_id is not None)  # the root's admin has no branch
+        assert set(keys) <= provinces_ and len(keys) > 30, table.name  # every row keyed; the nation's provinces

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, false, func, inspect, select, true, union
+from sqlalchemy import Column, Connection, Table, and_, delete, false, func, inspect, select, true, union
 from sqlalchemy.orm import Session
 
 from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
@@ -83,11 +83,17 @@ def recount(conn: Connection, member_ids: Iterable[int], org_ids: Iterable[int])
         _count_orgs(conn, sorted(orgs))
 
 
+def _stored(table: Table) -> list[Column[Any]]:
+    """The table's columns but the province key: migration 0008 rebuilds the counters before 0012 adds it."""
+    return [c for c in table.c if c.name != "province_id"]
+
+
 def _store_completeness(conn: Connection, ids: list[int]) -> None:
     m, p, o = members.c, cadre_positions.c, organizations.c
-    rows = conn.execute(select(members).where(m.id.in_(ids))).all()
+    rows = conn.execute(select(*_stored(members)).where(m.id.in_(ids))).all()
     posts: dict[int, list[tuple[Any, str | None]]] = {}
-    held = (select(cadre_positions, o.category).select_from(cadre_positions.join(organizations, o.id == p.org_id))
+    held = (select(*_stored(cadre_positions), o.category)
+            .select_from(cadre_positions.join(organizations, o.id == p.org_id))
             .where(p.member_id.in_(ids), p.position != NO_POSITION).order_by(p.id))
     for row in conn.execute(held):
         posts.setdefault(row.member_id, []).append((row, row.category))

@@ -19,7 +19,7 @@ from zhtj.domain.organization.model import Organization, OrgMigration, subtree_b
 from zhtj.domain.shared import values
 from zhtj.domain.shared.ports import TokenHolder
 from zhtj.domain.transfers.model import RUNNING, Transfer, TransferStep
-from zhtj.infrastructure import search_index
+from zhtj.infrastructure import province_keys, search_index
 from zhtj.infrastructure.tables.schema import (
     accounts,
     admin_codes,
@@ -196,6 +196,8 @@ class SqlOrganizations(_Repository):
             execution_options={"synchronize_session": False},
         )
         await self.session.run_sync(lambda s: search_index.move_paths(s.connection(), old_path, new_path))
+        await self.session.run_sync(lambda s: province_keys.subtree_moved(s.connection(), old_path, new_path))
+        await self.session.run_sync(province_keys.expire)
         # Objects already loaded in this session are read again, so none keeps a stale path.
         for obj in list(self.session.identity_map.values()):
             if isinstance(obj, Organization) and obj.path.startswith(old_path):
@@ -240,6 +242,8 @@ class SqlMembers(_Repository):
         )
         both = [from_branch_id, to_branch_id]
         await self.session.run_sync(lambda s: search_index.after_bulk(s.connection(), moved, both))
+        await self.session.run_sync(lambda s: province_keys.members_moved(s.connection(), moved, to_branch_id))
+        await self.session.run_sync(province_keys.expire)
         return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
     async def lock(self, member_id: int) -> Member | None:

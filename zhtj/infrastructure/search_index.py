@@ -17,7 +17,7 @@ from zhtj.domain.membership.model import ACTIVE, CadrePosition, Member
 from zhtj.domain.organization.model import Organization, subtree_bounds
 from zhtj.domain.search import terms
 from zhtj.domain.shared.values import NO_POSITION
-from zhtj.infrastructure import progress_counters
+from zhtj.infrastructure import progress_counters, province_keys
 from zhtj.infrastructure.tables.schema import cadre_positions, member_search, members, org_search, organizations
 
 _MEMBER_FIELDS = ("name", "branch_id", "status")
@@ -26,13 +26,14 @@ _ORG_FIELDS = ("full_name", "path")
 
 
 class IndexingSession(Session):
-    """The write sessions' class: the flush hooks below (the search index, and the X-3 counters of
-    progress_counters.py) are listened for on it once."""
+    """The write sessions' class: the flush hooks below (the search index, the X-3 counters of
+    progress_counters.py and the province key of province_keys.py) are listened for on it once."""
 
 
 @event.listens_for(IndexingSession, "before_flush")
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     progress_counters.before_flush(session)
+    province_keys.before_flush(session)
 
 
 def _changed(obj: object, names: Iterable[str]) -> bool:
@@ -63,6 +64,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     if org_ids:
         reindex_orgs(conn, org_ids)
     progress_counters.after_flush(session)
+    province_keys.after_flush(session)
 
 
 def after_bulk(conn: Connection, member_ids: Iterable[int], org_ids: Iterable[int]) -> None:

@@ -32,6 +32,14 @@ def subtree_bounds(path: str) -> tuple[str, str]:
     return path, path[:-1] + chr(ord("/") + 1)
 
 
+def province_key(path: str | None) -> int | None:
+    """The province key of rows at the org with this path (decision 0078): the id of its provincial-level org
+    (depth 1, the path's second segment), itself at depth 1; the root's own id for the root (团中央's own rows
+    are a "province" of their own); None without a path."""
+    segments = path.strip("/").split("/") if path else []
+    return int(segments[1] if len(segments) >= 2 else segments[0], 36) if segments and segments[0] else None
+
+
 def is_within(path: str, ancestor_path: str) -> bool:
     return path.startswith(ancestor_path)
 

@@ -38,12 +38,13 @@ MEMBER_COLUMNS = (
     "id", "name", "id_number", "gender", "birth_date", "branch_id", "political_status", "join_date", "mobile",
     "created_at", "ethnicity", "occupation", "study_status", "job_type", "education", "development_number",
     "party_join_date", "is_cadre", "household_address", "submitted_party_application", "party_application_date",
-    "registered_volunteer", "volunteer_since", "verification", "verification_checked_at")
+    "registered_volunteer", "volunteer_since", "verification", "verification_checked_at", "province_id")
 POSITION_COLUMNS = ("id", "member_id", "org_id", "position", "since", "appointment_method", "cadre_nature",
-                    "on_party_committee", "on_duty")
-ARCHIVE_COLUMNS = ("id", "member_id", "stored_name", "sha256", "size", "uploaded_at", "status", "reviewed_at")
+                    "on_party_committee", "on_duty", "province_id")
+ARCHIVE_COLUMNS = ("id", "member_id", "stored_name", "sha256", "size", "uploaded_at", "status", "reviewed_at",
+                   "province_id")
 SEGMENT_COLUMNS = ("id", "org_id", "start_number", "end_number", "year", "domain", "school_level", "parent_id",
-                   "allocated_at")
+                   "allocated_at", "province_id")
 
 class Weighted:
     """A weighted choice, its cumulative weights made once (random.choices would make them on every call)."""
@@ -180,7 +181,7 @@ class People:
                 org_id=body.id, start=f"{prefix}{first:06d}", end=f"{prefix}{first + size - 1:06d}", year=year,
                 domain=values.SCHOOL_NUMBER_DOMAIN if level else values.SOCIAL_NUMBER_DOMAIN, school_level=level,
                 allocated_at=self.now, id=self.n.segment)
-            self.segments.append(_segment_row(segment))
+            self.segments.append(_segment_row(segment, body.id))
         used = self.next_number.get(key, 0)
         if used >= size:
             raise ValueError(f"{body.full_name}: more than {size:,} development numbers in {year} ({level or '社会'})")
@@ -208,7 +209,7 @@ class People:
                 self.segments.append(_segment_row(Segment(
                     org_id=county.id, start=f"{prefix}{first:06d}", end=f"{prefix}{last:06d}", year=year,
                     domain=parent.domain, school_level=level, parent_id=parent.id, allocated_at=self.now,
-                    id=self.n.segment)))
+                    id=self.n.segment), county.province_key))
         self.county, self.county_ranges = None, {}
 
     # a branch --------------------------------------------------------------------------------------------
@@ -244,7 +245,8 @@ class People:
                 self.n.archive += 1
                 approved = rng.random() < APPROVED_SHARE
                 rows.append((self.n.archive, member[0], form.name, form.sha256, form.size, self.now,
-                             ARCHIVE_APPROVED if approved else ARCHIVE_PENDING, self.now if approved else None))
+                             ARCHIVE_APPROVED if approved else ARCHIVE_PENDING, self.now if approved else None,
+                             member[-1]))
         return rows
 
     def member(self, branch: Org, body: Org, province_key: str | None, *, leading: bool) -> tuple:
@@ -298,7 +300,8 @@ class People:
         return (n.member, self.name(male), number, "男" if male else "女", born, branch.id, status, join_date, mobile,
                 self.now, ethnicity, values.STUDENT if student else values.WORKING_YOUTH, study_status, job_type,
                 education, development, party_join, False, address, applied, application, volunteer,
-                join_date if volunteer else None, "校验通过" if verified else "未校验", self.now if verified else None)
+                join_date if volunteer else None, "校验通过" if verified else "未校验", self.now if verified else None,
+                body.id)
 
     def position(self, member: tuple, org: Org, post: str) -> tuple:
         """MEM-2's cadre fields, complete; 在岗 for the posts of committees and leading bodies."""
@@ -309,15 +312,13 @@ class People:
         since = min(since, f"{self.as_of:%Y-%m}")
         return (self.n.position, member[0], org.id, post, since, "选举" if self.rng.random() < 0.8 else "任命",
                 "专职" if leading else "兼职", leading and post == values.SECRETARY,
-                None if org.category in values.BRANCH_CATEGORIES else "在岗")
+                None if org.category in values.BRANCH_CATEGORIES else "在岗", org.province_key)
 
 
 def _province_body(org: Org) -> Org:
-    while org.depth > 1:
-        assert org.parent is not None
-        org = org.parent
-    return org
+    return org.province_body
 
 
-def _segment_row(s: Segment) -> tuple:
-    return (s.id, s.org_id, s.start, s.end, s.year, s.domain, s.school_level, s.parent_id, s.allocated_at)
+def _segment_row(s: Segment, province_id: int) -> tuple:
+    return (s.id, s.org_id, s.start, s.end, s.year, s.domain, s.school_level, s.parent_id, s.allocated_at,
+            province_id)

@@ -44,6 +44,20 @@ class Org:
     posts: list[tuple[Org, str]] = field(default_factory=list)  # posts above, held by this branch's members
     children: int = 0
 
+    @property
+    def province_body(self) -> Org:
+        """The provincial-level org (depth 1) this org lies in; the root for the root."""
+        org = self
+        while org.depth > 1:
+            assert org.parent is not None
+            org = org.parent
+        return org
+
+    @property
+    def province_key(self) -> int:
+        """The province key of rows at this org (decision 0078)."""
+        return self.province_body.id
+
     def row(self, now: object) -> tuple:
         return (self.id, self.parent.id if self.parent else None, self.path, self.depth, self.category,
                 self.short_name, self.full_name, self.industry, self.sort_order, self.school_code,
@@ -151,10 +165,7 @@ class Planner:
 
     @staticmethod
     def province_body(org: Org) -> Org:
-        while org.depth > 1:
-            assert org.parent is not None
-            org = org.parent
-        return org
+        return org.province_body
 
     # grassroots ------------------------------------------------------------------------------------------
 

@@ -109,6 +109,7 @@ members = Table(
     Column("delayed_graduation", Boolean, nullable=False, server_default=false()),  # 延期毕业 (ORG-11)
     Column("aged_out_on", Date),  # 超龄离团 (MEM-6): the day the jobs found the person 28 without a post
     Column("updated_at", UtcDateTime),
+    Column("province_id", BigId),  # the province key (decision 0078)
     Index(None, "id_number", unique=True),
     Index(None, "development_number", unique=True),
     Index(None, "status", "branch_id"),
@@ -128,6 +129,7 @@ cadre_positions = Table(
     Column("cadre_nature", String(10)),
     Column("on_party_committee", Boolean),
     Column("on_duty", String(10)),
+    Column("province_id", BigId),  # the province key (decision 0078)
     UniqueConstraint("member_id", "org_id"),
     Index(None, "org_id"),
 )
@@ -171,6 +173,7 @@ org_admins = Table(
     Column("member_id", BigId, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True),
     Column("granted_at", UtcDateTime, nullable=False),
     Column("granted_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
+    Column("province_id", BigId),  # the province key (decision 0078)
     Index(None, "member_id"),
 )
 
@@ -182,6 +185,7 @@ audit_log = Table(
     Column("action", String(50), nullable=False),
     Column("subject", String(100), nullable=False),
     Column("detail", Text, nullable=False),
+    Column("province_id", BigId),  # the province key (decision 0078)
     Index(None, "at"),
     Index(None, "actor_member_id"),
 )
@@ -287,6 +291,7 @@ number_segments = Table(
     Column("parent_id", BigId, ForeignKey("number_segments.id", ondelete="CASCADE")),
     Column("allocated_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
     Column("allocated_at", UtcDateTime, nullable=False),
+    Column("province_id", BigId),  # the province key (decision 0078)
     Index(None, "year", "start_number"),
     Index(None, "org_id"),
     Index(None, "parent_id"),
@@ -310,6 +315,7 @@ number_releases = Table(
     Column("form_name", String(100)),  # the new member's application form, stored like an e-archive
     Column("form_sha256", String(64)),
     Column("form_size", Integer),
+    Column("province_id", BigId),  # the province key (decision 0078)
     Index(None, "number", "status"),
     Index(None, "owner_org_id", "status"),
 )
@@ -334,6 +340,7 @@ member_archives = Table(
     Column("replacement_by", BigId, ForeignKey("members.id", ondelete="SET NULL")),
     Column("replacement_at", UtcDateTime),
     Column("replacement_refusal", Text),
+    Column("province_id", BigId),  # the province key (decision 0078)
     UniqueConstraint("member_id"),
     Index(None, "status"),
 )
@@ -366,6 +373,7 @@ transfers = Table(
     Column("employer_name", String(100)),
     Column("workplace_town", String(50)),
     Column("household_town", String(50)),
+    Column("province_id", BigId),  # the province key (decision 0078)
     Index("ix_transfers_one_running_per_member", "member_id", unique=True,
           postgresql_where=_RUNNING, sqlite_where=_RUNNING),
     Index(None, "member_id", "started_at"),

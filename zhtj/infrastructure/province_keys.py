@@ -78,10 +78,8 @@ def before_flush(session: Session) -> None:
     for obj, org_id in by_org:
         if org_id is not None:  # a person without a branch keeps the key of their last one
             obj.province_id = province_key(paths.get(org_id))  # type: ignore[attr-defined]
-    if by_member:
-        keys = _member_keys(session, {member_id for _, member_id in by_member if member_id is not None})
-        for obj, member_id in by_member:
-            obj.province_id = keys.get(member_id)  # type: ignore[attr-defined]
+    for obj, member_id in by_member:
+        obj.province_id = _member_key(session, member_id)  # type: ignore[attr-defined]
     if moved:
         session.info.setdefault(_MOVED, set()).update(m.id for m in moved if m.id is not None)
 
@@ -108,19 +106,15 @@ def _paths(session: Session, org_ids: set[int]) -> dict[int, str]:
     return found
 
 
-def _member_keys(session: Session, member_ids: set[int]) -> dict[int, int | None]:
-    """People's keys: the session's own objects first (their key already set above), one statement for the rest."""
-    found: dict[int, int | None] = {}
-    for member_id in member_ids:
-        member = session.identity_map.get(session.identity_key(Member, member_id))  # type: ignore[call-overload]
-        if member is not None and "province_id" in inspect(member).dict:
-            found[member_id] = member.province_id
-    missing = sorted(member_ids - found.keys())
-    if missing:
-        m = members.c
-        stmt = select(m.id, m.province_id).where(m.id.in_(missing))
-        found.update((i, k) for i, k in session.connection().execute(stmt))
-    return found
+def _member_key(session: Session, member_id: int | None) -> Any:
+    """A person's key: from the session's own object (its key already set above), else read by the INSERT itself
+    (a subquery in its VALUES: no round trip more for an audit line of a read)."""
+    if member_id is None:
+        return None
+    member = session.identity_map.get(session.identity_key(Member, member_id))  # type: ignore[call-overload]
+    if member is not None and "province_id" in inspect(member).dict:
+        return member.province_id
+    return select(members.c.province_id).where(members.c.id == member_id).scalar_subquery()
 
 
 def follow(conn: Connection, member_ids: Iterable[int]) -> None:

@@ -13,6 +13,7 @@ from factories import ROOT_ADMIN_ID, add_org, add_person
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from machines import machine_loop
 from sqlalchemy import select
 
 from zhtj.domain.identity import audit
@@ -160,113 +161,100 @@ async def test_keys_follow_random_moves_transfers_and_deletions_ORG_10_ORG_7_TRF
 
 
 def _machine(root, hasher, database_url):
-    loop = asyncio.new_event_loop()
+    with machine_loop(database_url) as (run, db):
+        clock = FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
 
-    def run(coro):
-        return loop.run_until_complete(coro)
+        class Keys(RuleBasedStateMachine):
+            def __init__(self):
+                super().__init__()
+                self.uow = SqlUnitOfWork(db.write_sessions)
+                self.n = next(_worlds)
+                self.provinces = [run(add_org(self.uow, root, f"省{i}-{self.n}")) for i in range(2)]
+                self.committees = [run(add_org(self.uow, p, f"委{i}-{self.n}", category="团委"))
+                                   for i, p in enumerate(self.provinces * 2)]
+                for i, c in enumerate(self.committees):
+                    run(add_org(self.uow, c, f"支{i}-{self.n}", category="团支部"))
+                self.people = [run(add_person(self.uow, hasher, clock, name=f"员{i}", branch=None))[0].id
+                               for i in range(5)]
+                self.viewer = run(_viewer(self.uow, ROOT_ADMIN_ID))
+                for i in range(len(self.people)):
+                    self.move_person(i, i)
 
-    db = run(_database(database_url))
-    clock = FixedClock(datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+            def _branches(self):
+                async def read():
+                    async with db.engine.connect() as conn:
+                        o = organizations.c
+                        return list(await conn.scalars(
+                            select(o.id).where(o.category.in_(["团支部", "待接转团支部"]),
+                                               o.full_name.like(f"%-{self.n}%") | o.full_name.like("%待接转%"))
+                            .order_by(o.id)))
+                return run(read())
 
-    class Keys(RuleBasedStateMachine):
-        def __init__(self):
-            super().__init__()
-            self.uow = SqlUnitOfWork(db.write_sessions)
-            self.n = next(_worlds)
-            self.provinces = [run(add_org(self.uow, root, f"省{i}-{self.n}")) for i in range(2)]
-            self.committees = [run(add_org(self.uow, p, f"委{i}-{self.n}", category="团委"))
-                               for i, p in enumerate(self.provinces * 2)]
-            for i, c in enumerate(self.committees):
-                run(add_org(self.uow, c, f"支{i}-{self.n}", category="团支部"))
-            self.people = [run(add_person(self.uow, hasher, clock, name=f"员{i}", branch=None))[0].id
-                           for i in range(5)]
-            self.viewer = run(_viewer(self.uow, ROOT_ADMIN_ID))
-            for i in range(len(self.people)):
-                self.move_person(i, i)
+            def _call(self, coro):
+                try:
+                    return run(coro)
+                except DomainError:
+                    return None
 
-        def _branches(self):
-            async def read():
-                async with db.engine.connect() as conn:
-                    o = organizations.c
-                    return list(await conn.scalars(
-                        select(o.id).where(o.category.in_(["团支部", "待接转团支部"]),
-                                           o.full_name.like(f"%-{self.n}%") | o.full_name.like("%待接转%"))
-                        .order_by(o.id)))
-            return run(read())
+            @rule(i=st.integers(0, 4), b=st.integers(0, 20))
+            def move_person(self, i, b):
+                branches = self._branches()
 
-        def _call(self, coro):
-            try:
-                return run(coro)
-            except DomainError:
-                return None
+                async def move():
+                    async with self.uow:
+                        (await self.uow.members.lock(self.people[i])).branch_id = branches[b % len(branches)]
+                        await self.uow.commit()
+                run(move())
 
-        @rule(i=st.integers(0, 4), b=st.integers(0, 20))
-        def move_person(self, i, b):
-            branches = self._branches()
+            @rule(c=st.integers(0, 3), p=st.integers(0, 1))
+            def move_committee(self, c, p):
+                async def move():
+                    async with self.uow:
+                        await migration.move_organization(uow=self.uow, clock=clock, viewer=self.viewer,
+                                                          org_id=self.committees[c].id,
+                                                          new_parent_id=self.provinces[p].id)
+                self._call(move())
 
-            async def move():
-                async with self.uow:
-                    (await self.uow.members.lock(self.people[i])).branch_id = branches[b % len(branches)]
-                    await self.uow.commit()
-            run(move())
+            @rule(picked=st.sets(st.integers(0, 4), min_size=1, max_size=3), b=st.integers(0, 20))
+            def batch_transfer(self, picked, b):
+                branches = self._branches()
 
-        @rule(c=st.integers(0, 3), p=st.integers(0, 1))
-        def move_committee(self, c, p):
-            async def move():
-                async with self.uow:
-                    await migration.move_organization(uow=self.uow, clock=clock, viewer=self.viewer,
-                                                      org_id=self.committees[c].id,
-                                                      new_parent_id=self.provinces[p].id)
-            self._call(move())
+                async def move():
+                    async with self.uow:
+                        await batch.batch_transfer(uow=self.uow, clock=clock, viewer=self.viewer,
+                                                   member_ids=[self.people[i] for i in sorted(picked)],
+                                                   target_branch_id=branches[b % len(branches)], reason="其他")
+                self._call(move())
 
-        @rule(picked=st.sets(st.integers(0, 4), min_size=1, max_size=3), b=st.integers(0, 20))
-        def batch_transfer(self, picked, b):
-            branches = self._branches()
+            @rule(b=st.integers(0, 20))
+            def delete_branch(self, b):
+                branches = self._branches()
 
-            async def move():
-                async with self.uow:
-                    await batch.batch_transfer(uow=self.uow, clock=clock, viewer=self.viewer,
-                                               member_ids=[self.people[i] for i in sorted(picked)],
-                                               target_branch_id=branches[b % len(branches)], reason="其他")
-            self._call(move())
+                async def delete():
+                    async with self.uow:
+                        await services.delete_organization(uow=self.uow, clock=clock, viewer=self.viewer,
+                                                           org_id=branches[b % len(branches)])
+                if len(branches) > 2:
+                    self._call(delete())
 
-        @rule(b=st.integers(0, 20))
-        def delete_branch(self, b):
-            branches = self._branches()
+            @rule(i=st.integers(0, 4), c=st.integers(0, 3))
+            def post_and_archive(self, i, c):
+                async def add():
+                    async with self.uow:
+                        member_id, org_id = self.people[i], self.committees[c].id
+                        if await self.uow.members.position(member_id, org_id) is None:
+                            self.uow.members.add_position(CadrePosition(member_id=member_id, org_id=org_id,
+                                                                        position="委员"))
+                        if await self.uow.archives.of_member(member_id) is None:
+                            self.uow.archives.add(Archive(member_id=member_id, stored_name="a.pdf", sha256="0" * 64,
+                                                          size=1, uploaded_at=clock.now()))
+                        await self.uow.commit()
+                run(add())
 
-            async def delete():
-                async with self.uow:
-                    await services.delete_organization(uow=self.uow, clock=clock, viewer=self.viewer,
-                                                       org_id=branches[b % len(branches)])
-            if len(branches) > 2:
-                self._call(delete())
+            @invariant()
+            def every_row_carries_its_org_s_or_its_person_s_key(self):
+                assert run(_mismatches(db)) == []
 
-        @rule(i=st.integers(0, 4), c=st.integers(0, 3))
-        def post_and_archive(self, i, c):
-            async def add():
-                async with self.uow:
-                    member_id, org_id = self.people[i], self.committees[c].id
-                    if await self.uow.members.position(member_id, org_id) is None:
-                        self.uow.members.add_position(CadrePosition(member_id=member_id, org_id=org_id,
-                                                                    position="委员"))
-                    if await self.uow.archives.of_member(member_id) is None:
-                        self.uow.archives.add(Archive(member_id=member_id, stored_name="a.pdf", sha256="0" * 64,
-                                                      size=1, uploaded_at=clock.now()))
-                    await self.uow.commit()
-            run(add())
-
-        @invariant()
-        def every_row_carries_its_org_s_or_its_person_s_key(self):
-            assert run(_mismatches(db)) == []
-
-    Keys.TestCase.settings = settings(max_examples=8, stateful_step_count=15, deadline=None,
-                                      suppress_health_check=list(HealthCheck))
-    try:
+        Keys.TestCase.settings = settings(max_examples=8, stateful_step_count=15, deadline=None,
+                                          suppress_health_check=list(HealthCheck))
         Keys.TestCase().runTest()
-    finally:
-        run(db.dispose())
-        loop.close()
-
-
-async def _database(url):
-    return create_database(url)

@@ -105,8 +105,17 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     yield database
     async with database.engine.begin() as conn:
         if database.dialect == "postgresql":
-            names = ", ".join(t.name for t in metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # TRUNCATE of every table cost 60-150 ms a test; a test fills a few tables with a few rows. Those
+            # are emptied by DELETE with triggers (foreign keys, the audit log's append-only guard) set aside for
+            # this transaction, and every id sequence starts again, as TRUNCATE ... RESTART IDENTITY did.
+            probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM {t.name})"
+                                       for t in metadata.sorted_tables)
+            filled = (await conn.execute(text(probe))).scalars().all()
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for name in filled:
+                await conn.execute(text(f"DELETE FROM {name}"))
+            await conn.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
+                                    "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = 'public'"))
         else:
             await conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")  # orgs refer to orgs
             # The audit log refuses DELETE (append-only): its triggers step aside while the test's rows go.

@@ -34,15 +34,16 @@ from zhtj.infrastructure.tables.schema import (
     transfers,
 )
 
-# rows keyed by an org of theirs: (class, attribute), (table, column)
-BY_ORG = ((Member, "branch_id"), (CadrePosition, "org_id"), (OrgAdmin, "org_id"), (Segment, "org_id"),
-          (NumberRelease, "owner_org_id"))
-BY_ORG_TABLES = ((members, members.c.branch_id), (cadre_positions, cadre_positions.c.org_id),
-                 (org_admins, org_admins.c.org_id), (number_segments, number_segments.c.org_id),
-                 (number_releases, number_releases.c.owner_org_id))
-# rows keyed by their person's key
-BY_MEMBER = (Archive, Transfer)
-FOLLOWERS = (member_archives, transfers)
+# rows keyed by an org of theirs: (class, table, the org's attribute and column)
+_KEYED_BY_ORG = ((Member, members, "branch_id"), (CadrePosition, cadre_positions, "org_id"),
+                 (OrgAdmin, org_admins, "org_id"), (Segment, number_segments, "org_id"),
+                 (NumberRelease, number_releases, "owner_org_id"))
+# rows keyed by their person's key: (class, table)
+_KEYED_BY_MEMBER = ((Archive, member_archives), (Transfer, transfers))
+BY_ORG = tuple((cls, name) for cls, _, name in _KEYED_BY_ORG)
+BY_ORG_TABLES = tuple((table, table.c[name]) for _, table, name in _KEYED_BY_ORG)
+BY_MEMBER = tuple(cls for cls, _ in _KEYED_BY_MEMBER)
+FOLLOWERS = tuple(table for _, table in _KEYED_BY_MEMBER)
 
 _SUBJECT = re.compile(r"^(Member|Organization):(\d+)$")
 _MOVED = "province_keys.moved"  # session.info: ids of people whose key changed in the flush under way
@@ -147,12 +148,9 @@ def subtree_moved(conn: Connection, old_path: str, new_path: str) -> None:
 
 def members_moved(conn: Connection, member_ids: Iterable[int], branch_id: int) -> None:
     """These people now belong to this branch (a bulk statement moved them): they and their followers take its key."""
-    ids = sorted(set(member_ids))
     path = conn.scalar(select(organizations.c.path).where(organizations.c.id == branch_id))
-    m = members.c
-    for start in range(0, len(ids), 500):
-        conn.execute(update(members).where(m.id.in_(ids[start:start + 500])).values(province_id=province_key(path)))
-    follow(conn, ids)
+    conn.execute(update(members).where(members.c.branch_id == branch_id).values(province_id=province_key(path)))
+    follow(conn, member_ids)
 
 
 def expire(session: Session) -> None:

@@ -73,8 +73,7 @@ class Organization:
     def province_id(self) -> int | None:
         """ORG-10: the id of the provincial-level org (depth 1) this org lies in, itself at depth 1;
         None for the root."""
-        segments = self.path.strip("/").split("/") if self.path else []
-        return int(segments[1], 36) if len(segments) >= 2 else None
+        return province_key(self.path) if self.path.count("/") > 2 else None
 
 
 @dataclass(eq=False)

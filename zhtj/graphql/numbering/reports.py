@@ -18,7 +18,7 @@ from zhtj.domain.membership import profile
 from zhtj.domain.membership.model import ACTIVE, Member
 from zhtj.domain.numbering import rules
 from zhtj.domain.numbering.model import RELEASE_APPROVED, Segment
-from zhtj.domain.organization.model import Organization, subtree_bounds
+from zhtj.domain.organization.model import Organization, province_key, subtree_bounds
 from zhtj.domain.shared.clock import today
 from zhtj.graphql.context import Context
 from zhtj.infrastructure.tables.schema import (
@@ -108,7 +108,7 @@ async def _report(session: AsyncSession, org: Organization, on: date) -> NumberR
     archived = await _member_ids(session, member_archives.c.member_id, ids)
     released = await _member_ids(session, number_releases.c.holder_id, ids,
                                  number_releases.c.status == RELEASE_APPROVED)
-    province_ids = {int(path.strip("/").split("/")[1], 36) for _, path in people if path.count("/") > 2}
+    province_ids = {province_key(path) for _, path in people if path.count("/") > 2}
     provinces = {o.id: o for o in await session.scalars(select(Organization).where(orgs.id.in_(province_ids)))}
     years = {int(m.development_number[:4]) for m, _ in people
              if m.development_number and rules.is_segment_number(m.development_number)}
@@ -116,7 +116,7 @@ async def _report(session: AsyncSession, org: Organization, on: date) -> NumberR
                                    .where(number_segments.c.year.in_(years)))).all() if years else []
     rows = []
     for member, path in people:
-        province = provinces.get(int(path.strip("/").split("/")[1], 36)) if path.count("/") > 2 else None
+        province = provinces.get(province_key(path)) if path.count("/") > 2 else None
         number = (member.development_number or "").strip()
         holding = [(s, p) for s, p in owned if s.holds(number)]
         owner = min(holding, key=lambda sp: sp[0].size)[1] if holding else None

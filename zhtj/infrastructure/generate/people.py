@@ -201,7 +201,7 @@ class People:
         """The county's segment per year and domain: exactly the numbers it used, inside its province's."""
         county = self.county
         if county is not None:
-            body = _province_body(county)
+            body = county.province_body
             for (year, level), (first, last) in sorted(self.county_ranges.items(), key=str):
                 parent = self.top[(body.id, year, level)]
                 prefix = parent.start[:6]
@@ -223,7 +223,7 @@ class People:
         if branch.size >= 10:
             posts.append((branch, "委员"))
         posts += branch.posts
-        body = _province_body(branch)
+        body = branch.province_body
         province_key = province_of(body.full_name)
         for i in range(branch.size):
             post = posts[i] if i < len(posts) else None
@@ -313,10 +313,6 @@ class People:
         return (self.n.position, member[0], org.id, post, since, "选举" if self.rng.random() < 0.8 else "任命",
                 "专职" if leading else "兼职", leading and post == values.SECRETARY,
                 None if org.category in values.BRANCH_CATEGORIES else "在岗", org.province_key)
-
-
-def _province_body(org: Org) -> Org:
-    return org.province_body
 
 
 def _segment_row(s: Segment, province_id: int) -> tuple:

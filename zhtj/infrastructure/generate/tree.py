@@ -161,11 +161,7 @@ class Planner:
 
     def owner_of(self, body: Org) -> Org:
         """Numbers come from the county's segments, or the provincial-level body's for what lies above."""
-        return body if body.depth in (1, 3) else self.province_body(body)
-
-    @staticmethod
-    def province_body(org: Org) -> Org:
-        return org.province_body
+        return body if body.depth in (1, 3) else body.province_body
 
     # grassroots ------------------------------------------------------------------------------------------
 

@@ -28,14 +28,14 @@ def upgrade() -> None:
     conn = op.get_bind()
     postgres = conn.dialect.name == "postgresql"
     # the root's own rows take the root's id; a provincial-level org's subtree takes the org's
-    tops = conn.execute(sa.text("SELECT id, path, depth FROM organizations WHERE depth <= 1")).all()
-    for key, path, depth in tops:
-        low, high = path, path[:-1] + chr(ord("/") + 1)
-        orgs = ("SELECT id FROM organizations WHERE id = :key" if depth == 0
-                else "SELECT id FROM organizations WHERE path >= :low AND path < :high")
+    provinces = []  # (the orgs whose rows take the key, its parameters)
+    for key, path, depth in conn.execute(sa.text("SELECT id, path, depth FROM organizations WHERE depth <= 1")):
+        provinces.append(("SELECT id FROM organizations WHERE id = :key" if depth == 0
+                          else "SELECT id FROM organizations WHERE path >= :low AND path < :high",
+                          {"key": key, "low": path, "high": path[:-1] + chr(ord("/") + 1)}))
+    for orgs, params in provinces:
         for table, column in BY_ORG:
-            conn.execute(sa.text(f"UPDATE {table} SET province_id = :key WHERE {column} IN ({orgs})"),
-                         {"key": key, "low": low, "high": high})
+            conn.execute(sa.text(f"UPDATE {table} SET province_id = :key WHERE {column} IN ({orgs})"), params)
     for table in BY_MEMBER:
         conn.execute(sa.text(f"UPDATE {table} SET province_id = (SELECT m.province_id FROM members m "
                              f"WHERE m.id = {table}.member_id)"))
@@ -44,16 +44,12 @@ def upgrade() -> None:
         conn.execute(sa.text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
     else:
         conn.execute(sa.text("DROP TRIGGER IF EXISTS audit_log_no_update"))
-    for key, path, depth in tops:
-        low, high = path, path[:-1] + chr(ord("/") + 1)
-        orgs = ("SELECT id FROM organizations WHERE id = :key" if depth == 0
-                else "SELECT id FROM organizations WHERE path >= :low AND path < :high")
+    for orgs, params in provinces:
         conn.execute(sa.text(f"UPDATE audit_log SET province_id = :key WHERE subject LIKE 'Organization:%' "
-                             f"AND subject IN (SELECT 'Organization:' || id FROM ({orgs}) o)"),
-                     {"key": key, "low": low, "high": high})
+                             f"AND subject IN (SELECT 'Organization:' || id FROM ({orgs}) o)"), params)
         conn.execute(sa.text("UPDATE audit_log SET province_id = :key WHERE subject LIKE 'Member:%' "
                              "AND subject IN (SELECT 'Member:' || id FROM members WHERE province_id = :key)"),
-                     {"key": key})
+                     {"key": params["key"]})
     if postgres:
         conn.execute(sa.text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
     else:
